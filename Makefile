@@ -1,0 +1,97 @@
+# Sportello — every set-up step lives here so a fresh Debian/Ubuntu machine
+# needs only `make run` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+WAILS_VERSION := v2.13.0
+STATICCHECK_VERSION := v0.8.2
+GOBIN := $(shell go env GOPATH)/bin
+WAILS := $(GOBIN)/wails
+STATICCHECK := $(GOBIN)/staticcheck
+TAGS := webkit2_41
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+APT_PKGS := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential xvfb xauth x11-utils \
+	imagemagick dbus dbus-x11 chromium fonts-noto-color-emoji
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
+
+.PHONY: run test check bench deps deps-system deps-go frontend bindings build build-dev e2e screenshot clean
+
+## run: install what is missing, build, and open Sportello (demo workspace when no account is connected)
+run: build
+	./build/bin/sportello --demo $(ARGS)
+
+## test: install what is missing and run every test (Go, frontend, end-to-end, screenshot)
+test: deps frontend/node_modules/.stamp bindings
+	go vet ./...
+	go test -count=1 ./...
+	cd frontend && npm run check && npm test
+	$(MAKE) --no-print-directory e2e screenshot
+
+## check: the gate before every commit
+check: deps frontend/node_modules/.stamp bindings
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	$(STATICCHECK) ./...
+	go test -race -count=1 ./...
+	cd frontend && npm run check && npm test
+
+## bench: print the figures of targets.md (SIZE=S or SIZE=M)
+bench:
+	go run ./bench -size $(or $(SIZE),S)
+
+deps: deps-system deps-go
+
+deps-system:
+	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends $$missing; \
+	fi
+
+deps-go: $(WAILS) $(STATICCHECK)
+
+$(WAILS):
+	go install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION)
+
+$(STATICCHECK):
+	go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+frontend/node_modules/.stamp: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+## bindings: regenerate frontend/wailsjs from the bound Go services
+bindings: frontend/wailsjs/.stamp
+frontend/wailsjs/.stamp: $(GO_SRC) | deps-go
+	$(WAILS) generate module -tags $(TAGS)
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.stamp frontend/wailsjs/.stamp $(FRONTEND_SRC)
+	cd frontend && npm run build
+	touch frontend/dist/.gitkeep
+
+frontend: frontend/dist/index.html
+
+build: deps frontend build/bin/sportello
+build/bin/sportello: frontend/dist/index.html $(GO_SRC)
+	go build -tags desktop,$(TAGS),production -ldflags "$(LDFLAGS) -w -s" -o $@ .
+
+build-dev: deps frontend build/bin/sportello-dev
+build/bin/sportello-dev: frontend/dist/index.html $(GO_SRC)
+	go build -tags dev,$(TAGS),devtools -ldflags "$(LDFLAGS)" -o $@ .
+
+## e2e: the real app (dev build) driven by headless Chromium through its real Go bindings
+e2e: build-dev
+	scripts/e2e.sh
+
+## screenshot: the real window under Xvfb, saved to build/screenshots/queue.png
+screenshot: build
+	scripts/screenshot.sh
+
+clean:
+	rm -rf build/bin build/screenshots frontend/wailsjs frontend/node_modules
+	find frontend/dist -mindepth 1 -not -name .gitkeep -delete

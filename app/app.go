@@ -1,0 +1,202 @@
+// Package app wires Sportello together: it builds every part and is the one
+// place that reads the real clock.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"sportello/app/channels"
+	"sportello/app/channels/demo"
+	"sportello/app/convo"
+	"sportello/app/prefs"
+	"sportello/app/queue"
+	"sportello/app/store"
+	"sportello/app/syncer"
+)
+
+// Config is what main gives New.
+type Config struct {
+	DataDir  string
+	InMemory bool // tests
+	Version  string
+	Logger   *slog.Logger
+	Now      func() time.Time // nil: the real clock
+	// OnQueueChange and OnStatus receive live updates (may be nil).
+	OnQueueChange func(ids []string)
+	OnStatus      func(syncer.Status)
+}
+
+// App is a running Sportello core.
+type App struct {
+	cfg   Config
+	Now   func() time.Time
+	Log   *slog.Logger
+	Store *store.Store
+	Queue *queue.Queue
+	Sync  *syncer.Engine
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	running map[string]bool
+	sim     *demo.Sim
+	loadErr error
+}
+
+// DemoSeed makes every demo desk the same.
+const DemoSeed = 7
+
+// New opens the store and builds the core; Start begins syncing.
+func New(cfg Config) (*App, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(cfg.DataDir, store.Options{Now: cfg.Now, Logger: cfg.Logger, InMemory: cfg.InMemory})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, running: map[string]bool{}}
+	a.Queue = queue.New(st, cfg.Now, cfg.OnQueueChange)
+	a.Sync = syncer.New(st, cfg.Now, cfg.Logger, cfg.OnStatus)
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	return a, nil
+}
+
+// Start loads the queue in the background and starts every account's sync.
+func (a *App) Start() error {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.Queue.Load(); err != nil {
+			a.Log.Error("queue load failed", "err", err)
+			a.mu.Lock()
+			a.loadErr = err
+			a.mu.Unlock()
+		}
+	}()
+	accts, err := a.Store.Accounts()
+	if err != nil {
+		return fmt.Errorf("read accounts: %w", err)
+	}
+	for _, acct := range accts {
+		if err := a.startAccount(acct); err != nil {
+			a.Log.Warn("account not started", "account", acct.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// Close stops syncing and closes the store; safe to call more than once.
+func (a *App) Close() error {
+	a.cancel()
+	a.Sync.Wait()
+	a.wg.Wait()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.Store == nil {
+		return nil
+	}
+	err := a.Store.Close()
+	a.Store = nil
+	return err
+}
+
+// Settings returns the saved settings, or the defaults.
+func (a *App) Settings() prefs.Settings {
+	s := prefs.Defaults()
+	if err := a.Store.Pref("settings", &s); err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.Log.Warn("settings unreadable, using defaults", "err", err)
+	}
+	return s.Normalize()
+}
+
+// SaveSettings stores the settings and returns them as saved.
+func (a *App) SaveSettings(s prefs.Settings) (prefs.Settings, error) {
+	s = s.Normalize()
+	return s, a.Store.SetPref("settings", s)
+}
+
+// HasDemo reports whether the demo workspace is set up.
+func (a *App) HasDemo() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.sim != nil
+}
+
+// StartDemo sets up the demo workspace (once) and starts its accounts.
+func (a *App) StartDemo() error {
+	accts, err := a.Store.Accounts()
+	if err != nil {
+		return err
+	}
+	for _, acct := range accts {
+		if acct.Demo {
+			return a.startAccount(acct) // already there
+		}
+	}
+	sim := demo.New(demo.Options{Seed: DemoSeed, Anchor: a.Now().UTC(), Now: a.Now})
+	for _, acct := range sim.Accounts() {
+		if err := a.Store.PutAccount(acct); err != nil {
+			return err
+		}
+	}
+	if err := a.Queue.RefreshAccounts(); err != nil {
+		return err
+	}
+	for _, acct := range sim.Accounts() {
+		if err := a.startAccount(acct); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// channelFor builds the channel of an account.
+func (a *App) channelFor(acct convo.Account) (channels.Channel, error) {
+	if !acct.Demo {
+		return nil, fmt.Errorf("no connector for %s yet", acct.Platform)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.sim == nil {
+		anchor, err := time.Parse(time.RFC3339Nano, acct.Settings["anchor"])
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: bad anchor: %w", acct.ID, err)
+		}
+		a.sim = demo.New(demo.Options{Seed: DemoSeed, Anchor: anchor, Now: a.Now})
+	}
+	ch := a.sim.Channel(acct.ID)
+	if ch == nil {
+		return nil, fmt.Errorf("unknown demo account %s", acct.ID)
+	}
+	return ch, nil
+}
+
+func (a *App) startAccount(acct convo.Account) error {
+	ch, err := a.channelFor(acct)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	if a.running[acct.ID] {
+		a.mu.Unlock()
+		return nil
+	}
+	a.running[acct.ID] = true
+	a.mu.Unlock()
+	a.Sync.Start(a.ctx, acct, ch)
+	return nil
+}
+
+// Version is the build's version.
+func (a *App) Version() string { return a.cfg.Version }

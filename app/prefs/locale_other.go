@@ -1,0 +1,5 @@
+//go:build !windows
+
+package prefs
+
+func osLocale() string { return "" }

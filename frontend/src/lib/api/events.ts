@@ -1,0 +1,35 @@
+// Go → UI events, mirrored once from the Go side (app/desktop).
+import { EventsOn } from '../../../wailsjs/runtime/runtime'
+import * as n from './normalize'
+import type { QueueChanged, Status } from './types'
+
+export const EVENTS = {
+  queueChanged: 'queue:changed',
+  appStatus: 'app:status',
+} as const
+
+export type Unsubscribe = () => void
+
+function on<T>(name: string, decode: (raw: unknown) => T, cb: (payload: T) => void): Unsubscribe {
+  // The runtime is absent when the page is opened outside the app; there is nothing to listen to.
+  if (typeof window === 'undefined' || !(window as { runtime?: unknown }).runtime) return () => {}
+  const off = EventsOn(name, (raw: unknown) => cb(decode(raw)))
+  return typeof off === 'function' ? off : () => {}
+}
+
+/** Conversations changed (batched by Go, at most ~4 per second). */
+export function onQueueChanged(cb: (e: QueueChanged) => void): Unsubscribe {
+  return on(
+    EVENTS.queueChanged,
+    (raw) => {
+      const ids = (raw as { ids?: unknown } | null)?.ids
+      return { ids: Array.isArray(ids) ? ids.map(String) : [] }
+    },
+    cb,
+  )
+}
+
+/** The app's status changed (accounts, disk, demo). */
+export function onAppStatus(cb: (s: Status) => void): Unsubscribe {
+  return on(EVENTS.appStatus, n.status, cb)
+}

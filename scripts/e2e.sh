@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the real app (dev build: window.go bound over a websocket to the real Go
+# services) under Xvfb with a fresh demo workspace, and drives it with headless
+# Chromium (playwright-core + Debian's chromium) through e2e/run.mjs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+data=$(mktemp -d)
+log=build/e2e-app.log
+mkdir -p build/screenshots
+trap 'rm -rf "$data"' EXIT
+export PORT=$port DATA=$data LOG=$log
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash -c '
+  NO_AT_BRIDGE=1 devserver=127.0.0.1:$PORT assetdir=frontend/dist ./build/bin/sportello-dev --demo --data-dir "$DATA" > "$LOG" 2>&1 & APP=$!
+  up=
+  for i in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && up=1 && break; sleep 0.2; done
+  if [ -z "$up" ]; then echo "e2e: the app did not start; its log:"; cat "$LOG"; kill $APP 2>/dev/null; exit 1; fi
+  E2E_URL="http://127.0.0.1:$PORT/" node e2e/run.mjs; rc=$?
+  kill $APP; wait $APP 2>/dev/null
+  if [ $rc -ne 0 ]; then echo "e2e: app log (last 40 lines):"; tail -40 "$LOG"; fi
+  exit $rc'
