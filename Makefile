@@ -16,7 +16,7 @@ APT_PKGS := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential xvfb x
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: run test check bench deps deps-system deps-go frontend bindings build build-dev e2e screenshot clean
+.PHONY: run test check bench deps deps-system deps-go frontend bindings build build-dev cross e2e screenshot clean
 
 ## run: install what is missing, build, and open Sportello (demo workspace when no account is connected)
 run: build
@@ -27,7 +27,7 @@ test: deps frontend/node_modules/.stamp bindings
 	go vet ./...
 	go test -count=1 ./...
 	cd frontend && npm run check && npm test
-	$(MAKE) --no-print-directory e2e screenshot
+	$(MAKE) --no-print-directory cross e2e screenshot
 
 ## check: the gate before every commit
 check: deps frontend/node_modules/.stamp bindings
@@ -83,6 +83,11 @@ build/bin/sportello: frontend/dist/index.html $(GO_SRC)
 build-dev: deps frontend build/bin/sportello-dev
 build/bin/sportello-dev: frontend/dist/index.html $(GO_SRC)
 	go build -tags dev,$(TAGS),devtools -ldflags "$(LDFLAGS)" -o $@ .
+
+## cross: catch Windows and macOS breakage on every run (Windows binary; macOS type-check of the core)
+cross: frontend
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS) -w -s -H windowsgui" -o build/bin/sportello.exe .
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 go vet $$(go list ./... | grep -v -e '/app/desktop$$' -e '^sportello$$')
 
 ## e2e: the real app (dev build) driven by headless Chromium through its real Go bindings
 e2e: build-dev

@@ -48,6 +48,7 @@ type App struct {
 	running map[string]bool
 	sim     *demo.Sim
 	loadErr error
+	closed  bool
 }
 
 // DemoSeed makes every demo desk the same.
@@ -103,12 +104,11 @@ func (a *App) Close() error {
 	a.wg.Wait()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.Store == nil {
+	if a.closed {
 		return nil
 	}
-	err := a.Store.Close()
-	a.Store = nil
-	return err
+	a.closed = true
+	return a.Store.Close()
 }
 
 // Settings returns the saved settings, or the defaults.
@@ -139,10 +139,17 @@ func (a *App) StartDemo() error {
 	if err != nil {
 		return err
 	}
+	existing := false
 	for _, acct := range accts {
 		if acct.Demo {
-			return a.startAccount(acct) // already there
+			existing = true
+			if err := a.startAccount(acct); err != nil {
+				return err
+			}
 		}
+	}
+	if existing {
+		return nil
 	}
 	sim := demo.New(demo.Options{Seed: DemoSeed, Anchor: a.Now().UTC(), Now: a.Now})
 	for _, acct := range sim.Accounts() {

@@ -123,15 +123,23 @@ func run(dir string, nConv, nMsg int) error {
 	check(q.Load())
 	var ids []string
 	check(st.ForEachConversation(func(c convo.Conversation) error { ids = append(ids, c.ID); return nil }))
+	var resolve, assign []string
 	for i, id := range ids {
 		switch {
 		case i%10 < 7:
-			_, err = q.Resolve(id, "lead")
+			resolve = append(resolve, id)
 		case i%10 == 7:
-			_, err = q.Assign(id, "giulia")
+			assign = append(assign, id)
 		}
-		check(err)
 	}
+	check(st.UpdateConversations(resolve, func(c *convo.Conversation) ([]convo.Event, error) {
+		c.Status = convo.StatusResolved
+		return []convo.Event{{ID: store.ID("e_", c.ID, "resolved"), Type: convo.EvStatus, At: now, ConvID: c.ID, Data: "resolved"}}, nil
+	}))
+	check(st.UpdateConversations(assign, func(c *convo.Conversation) ([]convo.Event, error) {
+		c.Assignee = "giulia"
+		return nil, nil
+	}))
 	check(st.Close())
 
 	// cold open: open the store and return the first 50 rows of the queue.

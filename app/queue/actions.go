@@ -66,6 +66,11 @@ func (q *Queue) setStatus(id, agent string, s convo.Status) (convo.Conversation,
 			return nil, nil
 		}
 		c.Status, c.SnoozeUntil = s, time.Time{}
+		if s == convo.StatusResolved {
+			// Resolved means handled: if the customer writes again, the clock
+			// starts from that new message, not from the old one.
+			c.AwaitingSince = time.Time{}
+		}
 		return []convo.Event{{Type: convo.EvStatus, Data: string(s)}}, nil
 	})
 }

@@ -231,13 +231,10 @@ func (q *Queue) List(f Filter, offset, limit int) (Page, error) {
 		return Page{}, fmt.Errorf("unknown status %q: %w", f.Status, ErrInvalid)
 	}
 	var hits map[string]bool
-	if f.Search != "" {
+	if len(store.Tokens(f.Search, 1)) > 0 { // a single letter does not narrow yet
 		var err error
 		if hits, err = q.st.Search(f.Search, searchLimit); err != nil {
 			return Page{}, fmt.Errorf("search: %w", err)
-		}
-		if hits == nil {
-			hits = map[string]bool{} // only punctuation: matches nothing
 		}
 	}
 	q.mu.RLock()
@@ -298,15 +295,17 @@ func (q *Queue) listCold(f Filter, offset, limit int, hits map[string]bool) (Pag
 	}
 	p := Page{Loading: true}
 	now := q.now()
-	for i, c := range cs {
-		if i < offset || (hits != nil && !hits[c.ID]) || !statusMatches(f.Status, &c, now) ||
+	for _, c := range cs {
+		if (hits != nil && !hits[c.ID]) || !statusMatches(f.Status, &c, now) ||
 			(f.Platform != "" && c.Platform != f.Platform) || (f.AccountID != "" && c.AccountID != f.AccountID) ||
 			!visibilityMatches(f.Visibility, &c) || !assigneeMatches(f.Assignee, f.Me, &c) || (f.Tag != "" && !slices.Contains(c.Tags, f.Tag)) {
 			continue
 		}
-		p.Rows = append(p.Rows, c)
+		p.Total++
+		if p.Total > offset && len(p.Rows) < limit {
+			p.Rows = append(p.Rows, c)
+		}
 	}
-	p.Total = len(p.Rows)
 	return p, nil
 }
 

@@ -432,6 +432,11 @@ func resolveCustomer(txn *badger.Txn, in *convo.Inbound) (convo.Customer, error)
 		}
 	} else {
 		cust = convo.Customer{ID: ID("u_", string(in.Customer.Platform), in.Customer.Handle), Name: in.Customer.DisplayName, Language: in.Language, Created: in.Message.At}
+		for _, aka := range in.AKA { // a person's name reads better than a @username
+			if strings.HasPrefix(cust.Name, "@") && aka.DisplayName != "" && !strings.HasPrefix(aka.DisplayName, "@") {
+				cust.Name = aka.DisplayName
+			}
+		}
 		if cust.Name == "" {
 			cust.Name = in.Customer.Handle
 		}

@@ -183,6 +183,48 @@ func (s *Store) updateConv(id string, fn func(txn *badger.Txn, c *convo.Conversa
 	return c, nil
 }
 
+// UpdateConversations applies fn to many conversations, a thousand per
+// transaction (bulk actions); like UpdateConversation otherwise.
+func (s *Store) UpdateConversations(ids []string, fn func(c *convo.Conversation) ([]convo.Event, error)) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(1000, len(ids))]
+		ids = ids[len(chunk):]
+		var changed []convo.Conversation
+		err := s.update(func(txn *badger.Txn) error {
+			changed = changed[:0]
+			for _, id := range chunk {
+				var c convo.Conversation
+				if err := getJSON(txn, kConv(id), &c); err != nil {
+					return fmt.Errorf("conversation %s: %w", id, err)
+				}
+				var oldDue []byte
+				if c.Status != convo.StatusResolved {
+					oldDue = kDue(c.Due, id)
+				}
+				evs, err := fn(&c)
+				if err != nil {
+					return fmt.Errorf("conversation %s: %w", id, err)
+				}
+				for _, e := range evs {
+					if err := setJSON(txn, kEv(e.At, e.ID), e); err != nil {
+						return err
+					}
+				}
+				if err := s.putConv(txn, &c, oldDue); err != nil {
+					return err
+				}
+				changed = append(changed, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("update %d conversations: %w", len(chunk), err)
+		}
+		s.publish(changed)
+	}
+	return nil
+}
+
 // AddNote stores an internal note on a conversation.
 func (s *Store) AddNote(conv, author, text string, at time.Time) (convo.Message, error) {
 	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))

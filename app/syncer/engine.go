@@ -139,6 +139,9 @@ func (e *Engine) step(ctx context.Context, acct string, ch channels.Channel) (st
 
 func (e *Engine) run(ctx context.Context, acct convo.Account, ch channels.Channel) {
 	caps := ch.Capabilities()
+	if caps.PollInterval <= 0 {
+		caps.PollInterval = 5 * time.Second
+	}
 	backoff := time.Duration(0)
 	e.set(Status{Account: acct.ID, State: StateSyncing})
 	for ctx.Err() == nil {

@@ -203,7 +203,7 @@ func (s *Sim) buildHistory(rng *rand.Rand) {
 			}
 		}
 		last := evs[len(evs)-1]
-		if last.dir == convo.DirIn && age > 3*time.Hour && rng.IntN(100) < 85 {
+		if last.dir == convo.DirIn && age > 2*time.Hour && rng.IntN(100) < 96 {
 			gap := min(time.Duration(5+rng.IntN(60))*time.Minute, s.o.Anchor.Sub(last.at)/2)
 			evs = append(evs, s.message(rng, ai, ci, thread, kind, tp, convo.DirOut, false, last.at.Add(gap), fmt.Sprintf("h%d.r", c)))
 		}
