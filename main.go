@@ -45,6 +45,7 @@ func run(args []string, stderr io.Writer) int {
 	demoFlag := fs.Bool("demo", false, "open the demo workspace when no account is connected")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	verbose := fs.Bool("verbose", false, "log debug details to stderr")
+	minFree := fs.Int64("min-free-mb", 256, "pause writing when the data folder's disk has less than this many MiB free")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,7 +68,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	notifier := desktop.NewNotifier()
-	core, err := app.New(app.Config{DataDir: *dataDir, Version: version, Logger: log, OnQueueChange: notifier.QueueChanged, OnStatus: notifier.StatusChanged})
+	core, err := app.New(app.Config{DataDir: *dataDir, MinFree: *minFree << 20, Version: version, Logger: log, OnQueueChange: notifier.QueueChanged, OnStatus: notifier.StatusChanged})
 	if err != nil {
 		msg := "Sportello cannot open its data: " + err.Error()
 		if errors.Is(err, store.ErrLocked) {

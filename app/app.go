@@ -23,9 +23,11 @@ import (
 type Config struct {
 	DataDir  string
 	InMemory bool // tests
-	Version  string
-	Logger   *slog.Logger
-	Now      func() time.Time // nil: the real clock
+	// MinFree is the free disk space below which writing pauses (0: the store's default).
+	MinFree int64
+	Version string
+	Logger  *slog.Logger
+	Now     func() time.Time // nil: the real clock
 	// OnQueueChange and OnStatus receive live updates (may be nil).
 	OnQueueChange func(ids []string)
 	OnStatus      func(syncer.Status)
@@ -62,7 +64,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	st, err := store.Open(cfg.DataDir, store.Options{Now: cfg.Now, Logger: cfg.Logger, InMemory: cfg.InMemory})
+	st, err := store.Open(cfg.DataDir, store.Options{Now: cfg.Now, Logger: cfg.Logger, InMemory: cfg.InMemory, MinFree: cfg.MinFree})
 	if err != nil {
 		return nil, err
 	}

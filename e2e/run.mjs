@@ -112,6 +112,26 @@ async function main() {
       assert(rows.every((r) => r.status === 'open' || r.status === 'pending'), 'the default queue shows only open and pending rows')
     })
 
+    await test('the queue follows new messages live, without a reload', async () => {
+      // The demo delivers a customer message every few seconds through the sync engine; the
+      // visible rows (order, names, previews) or the total must change while the page stays loaded.
+      const signature = async () =>
+        JSON.stringify([
+          await total(page),
+          await page.$$eval(ROW, (els) =>
+            els
+              .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+              .map((el) => el.dataset.id + '|' + (el.querySelector('.preview')?.textContent ?? '').trim()),
+          ),
+        ])
+      await page.evaluate(() => {
+        window.__sportelloNoReload = true
+      })
+      const before = await signature()
+      await waitFor(async () => (await signature()) !== before, 'the queue to change', 40_000, 250)
+      assert(await page.evaluate(() => window.__sportelloNoReload === true), 'the page was not reloaded')
+    })
+
     await test('platform filter shows only that platform', async () => {
       const chips = await page.$$eval('[data-testid^=filter-platform-]', (els) =>
         els.map((el) => ({ p: el.dataset.testid.replace('filter-platform-', ''), n: Number(el.dataset.count ?? 0) })),

@@ -207,6 +207,9 @@ func (w *writer) add(p *prepared) (dup bool, err error) {
 		return false, err
 	}
 	c := &cs.c
+	if p.msg.At.Before(c.Created) {
+		c.Created = p.msg.At
+	}
 	if err := w.txn.Set(p.msgKey, p.msgVal); err != nil {
 		return false, err
 	}
@@ -294,9 +297,6 @@ func (w *writer) conversation(in *convo.Inbound) (*convState, error) {
 		}
 	default:
 		return nil, err
-	}
-	if in.Message.At.Before(cs.c.Created) {
-		cs.c.Created = in.Message.At
 	}
 	w.convs[id] = cs
 	w.order = append(w.order, id)

@@ -97,6 +97,9 @@ func (s *Store) ForEachConversation(fn func(c convo.Conversation) error) error {
 // from the due index (what a cold open shows before anything else is loaded).
 func (s *Store) FirstDue(n int) ([]convo.Conversation, error) {
 	var out []convo.Conversation
+	if n <= 0 {
+		return nil, nil
+	}
 	err := s.db.View(func(txn *badger.Txn) error {
 		return scan(txn, []byte(pDue), false, func(item *badger.Item) (bool, error) {
 			var c convo.Conversation
@@ -115,7 +118,7 @@ func (s *Store) FirstDue(n int) ([]convo.Conversation, error) {
 // At most limit IDs per word are considered.
 func (s *Store) Search(q string, limit int) (map[string]bool, error) {
 	toks := Tokens(q, 8)
-	if len(toks) == 0 {
+	if len(toks) == 0 || limit <= 0 {
 		return nil, nil
 	}
 	var result map[string]bool
@@ -236,6 +239,9 @@ func (s *Store) AddNote(conv, author, text string, at time.Time) (convo.Message,
 	}
 	m := convo.Message{ID: ID("n_", conv, at.String(), text), ConvID: conv, Direction: convo.DirNote, Author: author, Text: text, At: at.UTC()}
 	_, err := s.updateConv(conv, func(txn *badger.Txn, c *convo.Conversation) ([]convo.Event, error) {
+		if _, err := txn.Get(kMsg(conv, m.At, m.ID)); err == nil {
+			return nil, nil // the same note again (a retried call): stored once
+		}
 		c.MessageCount++
 		return []convo.Event{{ID: ID("e_", m.ID), Type: convo.EvNote, At: m.At, ConvID: conv, Account: c.AccountID, Platform: c.Platform, Agent: author}},
 			setJSON(txn, kMsg(conv, m.At, m.ID), m)

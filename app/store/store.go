@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,6 +112,11 @@ func Open(dir string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("open %s: %w (%d MiB free)", dir, ErrDiskLow, free>>20)
 		}
 	}
+	if !o.InMemory {
+		if err := dropEmptyLogs(dir); err != nil {
+			return nil, err
+		}
+	}
 	db, err := badger.Open(bo)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
@@ -124,6 +130,31 @@ func Open(dir string, o Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// dropEmptyLogs removes zero-length memtable and value-log files. A process
+// killed between Badger creating such a file and sizing it leaves one behind,
+// and Badger then refuses to open; an empty file holds no data (even a fresh
+// one starts with a header), so removing it loses nothing.
+func dropEmptyLogs(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read data folder %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".mem") && !strings.HasSuffix(name, ".vlog") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() != 0 {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("remove empty %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // Close flushes and closes the database.
