@@ -38,8 +38,12 @@ check: deps frontend/node_modules/.stamp bindings
 	cd frontend && npm run check && npm test
 
 ## bench: print the figures of targets.md (SIZE=S or SIZE=M)
-bench:
-	go run ./bench -size $(or $(SIZE),S)
+bench: build
+	rm -rf build/bench-$(or $(SIZE),S)
+	go run ./bench -size $(or $(SIZE),S) -dir build/bench-$(or $(SIZE),S)
+	scripts/footprint.sh build/bench-$(or $(SIZE),S)
+	@echo "# footprint on the demo workspace:"
+	@scripts/footprint.sh
 
 deps: deps-system deps-go
 
