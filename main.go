@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"time"
+	_ "time/tzdata" // time zones for SLA calendars on systems without a zone database (Windows)
 
 	"github.com/gen2brain/beeep"
 	"github.com/wailsapp/wails/v2"

@@ -15,6 +15,7 @@ import (
 	"sportello/app/convo"
 	"sportello/app/prefs"
 	"sportello/app/queue"
+	"sportello/app/sla"
 	"sportello/app/store"
 	"sportello/app/syncer"
 )
@@ -41,6 +42,7 @@ type App struct {
 	Store *store.Store
 	Queue *queue.Queue
 	Sync  *syncer.Engine
+	SLA   *sla.Engine
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -64,11 +66,27 @@ func New(cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	st, err := store.Open(cfg.DataDir, store.Options{Now: cfg.Now, Logger: cfg.Logger, InMemory: cfg.InMemory, MinFree: cfg.MinFree})
+	engine := sla.NewEngine(sla.DefaultPolicy(prefs.TimeZone()))
+	st, err := store.Open(cfg.DataDir, store.Options{Now: cfg.Now, Logger: cfg.Logger, InMemory: cfg.InMemory, MinFree: cfg.MinFree,
+		Due: engine.Due, OnWrite: engine.OnWrite})
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, running: map[string]bool{}}
+	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, SLA: engine, running: map[string]bool{}}
+	var saved sla.Policy
+	switch err := st.Pref("sla-policy", &saved); {
+	case err == nil:
+		if err := engine.SetPolicy(saved); err != nil {
+			cfg.Logger.Warn("saved SLA policy refused, using the defaults", "err", err)
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		cfg.Logger.Warn("SLA policy unreadable, using the defaults", "err", err)
+	}
+	if n, err := st.Redue(engine.Fingerprint()); err != nil {
+		cfg.Logger.Warn("due instants not recomputed", "err", err)
+	} else if n > 0 {
+		cfg.Logger.Info("due instants recomputed for the SLA policy", "conversations", n)
+	}
 	a.Queue = queue.New(st, cfg.Now, cfg.OnQueueChange)
 	a.Sync = syncer.New(st, cfg.Now, cfg.Logger, cfg.OnStatus)
 	a.ctx, a.cancel = context.WithCancel(context.Background())
@@ -209,3 +227,20 @@ func (a *App) startAccount(acct convo.Account) error {
 
 // Version is the build's version.
 func (a *App) Version() string { return a.cfg.Version }
+
+// SetPolicy validates, saves and applies a new SLA policy; the queue reorders.
+func (a *App) SetPolicy(p sla.Policy) (sla.Policy, error) {
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	if err := a.Store.SetPref("sla-policy", p); err != nil {
+		return p, err
+	}
+	if err := a.SLA.SetPolicy(p); err != nil {
+		return p, err
+	}
+	if _, err := a.Store.Redue(a.SLA.Fingerprint()); err != nil {
+		return p, fmt.Errorf("reorder the queue for the new policy: %w", err)
+	}
+	return p, nil
+}

@@ -135,9 +135,13 @@ type Conversation struct {
 	Subject      string    `json:"subject,omitempty"`
 	Preview      string    `json:"preview"` // last message, shortened
 	Created      time.Time `json:"created"`
-	LastIn       time.Time `json:"lastIn"`            // last inbound message
-	LastOut      time.Time `json:"lastOut,omitempty"` // last outbound message
-	LastAt       time.Time `json:"lastAt"`            // last message of any direction
+	LastIn       time.Time `json:"lastIn"`             // last inbound message
+	LastOut      time.Time `json:"lastOut,omitempty"`  // last outbound message
+	LastAt       time.Time `json:"lastAt"`             // last message of any direction
+	FirstOut     time.Time `json:"firstOut,omitempty"` // first outbound message: the first response
+	ResolvedAt   time.Time `json:"resolvedAt,omitempty"`
+	// PrivateReplyAt is when the one private reply to a public comment was sent.
+	PrivateReplyAt time.Time `json:"privateReplyAt,omitempty"`
 	// AwaitingSince is the first inbound message not yet answered; zero when answered.
 	AwaitingSince time.Time `json:"awaitingSince,omitempty"`
 	SnoozeUntil   time.Time `json:"snoozeUntil,omitempty"`
@@ -179,6 +183,8 @@ const (
 	EvAssign      EventType = "assign"
 	EvSLAMet      EventType = "sla.met"
 	EvSLABreached EventType = "sla.breached"
+	// EvWindowExpired: a platform reply window closed while the customer waited.
+	EvWindowExpired EventType = "window.expired"
 )
 
 // Event is one entry of the event log that statistics are computed from.
@@ -190,7 +196,10 @@ type Event struct {
 	Account  string    `json:"account,omitempty"`
 	Platform Platform  `json:"platform,omitempty"`
 	Agent    string    `json:"agent,omitempty"`
-	Data     string    `json:"data,omitempty"` // e.g. the new status
+	Data     string    `json:"data,omitempty"` // e.g. the new status, or the SLA metric
+	// Start and Due are set on SLA events: when the clock started and its deadline.
+	Start time.Time `json:"start,omitzero"`
+	Due   time.Time `json:"due,omitzero"`
 }
 
 // Inbound is one message a channel delivers, with what the store needs to

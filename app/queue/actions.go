@@ -61,12 +61,13 @@ func (q *Queue) SetPending(id, agent string) (convo.Conversation, error) {
 }
 
 func (q *Queue) setStatus(id, agent string, s convo.Status) (convo.Conversation, error) {
-	return q.act(id, agent, func(c *convo.Conversation, _ time.Time) ([]convo.Event, error) {
+	return q.act(id, agent, func(c *convo.Conversation, now time.Time) ([]convo.Event, error) {
 		if c.Status == s {
 			return nil, nil
 		}
-		c.Status, c.SnoozeUntil = s, time.Time{}
+		c.Status, c.SnoozeUntil, c.ResolvedAt = s, time.Time{}, time.Time{}
 		if s == convo.StatusResolved {
+			c.ResolvedAt = now
 			// Resolved means handled: if the customer writes again, the clock
 			// starts from that new message, not from the old one.
 			c.AwaitingSince = time.Time{}

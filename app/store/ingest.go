@@ -148,7 +148,8 @@ type convState struct {
 	c      convo.Conversation
 	oldDue []byte // due key before this txn; nil for a new conversation
 	isNew  bool
-	words  map[string]bool // search keys already written in this txn
+	orig   convo.Conversation // as stored before this txn
+	words  map[string]bool    // search keys already written in this txn
 }
 
 // writer applies items inside one transaction, keeping each touched
@@ -264,6 +265,8 @@ func (w *writer) conversation(in *convo.Inbound) (*convState, error) {
 	err := getJSON(w.txn, kConv(id), &cs.c)
 	switch {
 	case err == nil:
+		cs.orig = cs.c
+		cs.orig.Tags = slices.Clone(cs.c.Tags)
 		if cs.c.Status != convo.StatusResolved {
 			cs.oldDue = kDue(cs.c.Due, id)
 		}
@@ -308,7 +311,11 @@ func (w *writer) flush() ([]convo.Conversation, error) {
 	out := make([]convo.Conversation, 0, len(w.order))
 	for _, id := range w.order {
 		cs := w.convs[id]
-		if err := w.s.putConv(w.txn, &cs.c, cs.oldDue); err != nil {
+		var before *convo.Conversation
+		if !cs.isNew {
+			before = &cs.orig
+		}
+		if err := w.s.putConv(w.txn, before, &cs.c, cs.oldDue); err != nil {
 			return nil, err
 		}
 		out = append(out, cs.c)
@@ -316,8 +323,9 @@ func (w *writer) flush() ([]convo.Conversation, error) {
 	return out, nil
 }
 
-// putConv writes c with its due instant recomputed, replacing oldDue.
-func (s *Store) putConv(txn *badger.Txn, c *convo.Conversation, oldDue []byte) error {
+// putConv writes c with its due instant recomputed, replacing oldDue, and the
+// events OnWrite derives from the change since before (nil: a new conversation).
+func (s *Store) putConv(txn *badger.Txn, before *convo.Conversation, c *convo.Conversation, oldDue []byte) error {
 	c.Rev++
 	c.Due = time.Time{}
 	if c.Status != convo.StatusResolved {
@@ -331,6 +339,13 @@ func (s *Store) putConv(txn *badger.Txn, c *convo.Conversation, oldDue []byte) e
 	if c.Status != convo.StatusResolved {
 		if err := txn.Set(kDue(c.Due, c.ID), nil); err != nil {
 			return err
+		}
+	}
+	if s.opts.OnWrite != nil {
+		for _, e := range s.opts.OnWrite(before, *c) {
+			if err := setJSON(txn, kEv(e.At, e.ID), e); err != nil {
+				return err
+			}
 		}
 	}
 	return setJSON(txn, kConv(c.ID), c)
@@ -360,6 +375,9 @@ func applyMessage(txn *badger.Txn, c *convo.Conversation, m convo.Message) error
 			c.SnoozeUntil = time.Time{}
 		}
 	case convo.DirOut:
+		if c.FirstOut.IsZero() || m.At.Before(c.FirstOut) {
+			c.FirstOut = m.At
+		}
 		if m.At.After(c.LastOut) {
 			c.LastOut = m.At
 			switch {

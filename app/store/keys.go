@@ -9,6 +9,7 @@ import (
 // nanoseconds so that Badger's byte order is time order.
 //
 //	meta/schema                       schema version (decimal text)
+//	meta/duepolicy                    fingerprint of the SLA policy the due index was computed with
 //	acct/<accountID>                  convo.Account (secrets live in the OS keychain)
 //	cur/<accountID>                   sync cursor, written in the same txn as the messages it covers
 //	conv/<convID>                     convo.Conversation

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,6 +169,8 @@ func (s *Store) updateConv(id string, fn func(txn *badger.Txn, c *convo.Conversa
 		if c.Status != convo.StatusResolved {
 			oldDue = kDue(c.Due, id)
 		}
+		before := c
+		before.Tags = slices.Clone(c.Tags)
 		evs, err := fn(txn, &c)
 		if err != nil {
 			return err
@@ -177,7 +180,7 @@ func (s *Store) updateConv(id string, fn func(txn *badger.Txn, c *convo.Conversa
 				return err
 			}
 		}
-		return s.putConv(txn, &c, oldDue)
+		return s.putConv(txn, &before, &c, oldDue)
 	})
 	if err != nil {
 		return c, fmt.Errorf("update conversation %s: %w", id, err)
@@ -204,6 +207,8 @@ func (s *Store) UpdateConversations(ids []string, fn func(c *convo.Conversation)
 				if c.Status != convo.StatusResolved {
 					oldDue = kDue(c.Due, id)
 				}
+				before := c
+				before.Tags = slices.Clone(c.Tags)
 				evs, err := fn(&c)
 				if err != nil {
 					return fmt.Errorf("conversation %s: %w", id, err)
@@ -213,7 +218,7 @@ func (s *Store) UpdateConversations(ids []string, fn func(c *convo.Conversation)
 						return err
 					}
 				}
-				if err := s.putConv(txn, &c, oldDue); err != nil {
+				if err := s.putConv(txn, &before, &c, oldDue); err != nil {
 					return err
 				}
 				changed = append(changed, c)
@@ -341,4 +346,39 @@ func (s *Store) reindexWords() error {
 		}
 	}
 	return nil
+}
+
+var keyDuePolicy = []byte(pMeta + "duepolicy")
+
+// Redue recomputes the due instant of every conversation in the queue when
+// the policy that computed them (named by fingerprint) has changed, so the
+// queue order follows new SLA targets. It returns how many changed.
+func (s *Store) Redue(fingerprint string) (int, error) {
+	var current string
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		current, err = getString(txn, keyDuePolicy)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || current == fingerprint {
+		return 0, err
+	}
+	var stale []string
+	err = s.ForEachConversation(func(c convo.Conversation) error {
+		if c.Status != convo.StatusResolved && !s.opts.Due(c).Equal(c.Due) {
+			stale = append(stale, c.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	// putConv recomputes the due instant; the change itself is empty.
+	if err := s.UpdateConversations(stale, func(*convo.Conversation) ([]convo.Event, error) { return nil, nil }); err != nil {
+		return 0, err
+	}
+	return len(stale), s.update(func(txn *badger.Txn) error { return txn.Set(keyDuePolicy, []byte(fingerprint)) })
 }

@@ -51,6 +51,10 @@ type Options struct {
 	// Due computes a conversation's due instant; the SLA engine plugs in here.
 	// Defaults to DefaultDue.
 	Due func(c convo.Conversation) time.Time
+	// OnWrite returns events to append, in the same transaction, when a
+	// conversation changes from before (nil when new) to after; the SLA
+	// engine records met and breached targets here. May be nil.
+	OnWrite func(before *convo.Conversation, after convo.Conversation) []convo.Event
 }
 
 // Store is the open database. It is safe for concurrent use.

@@ -184,7 +184,7 @@ func sampleWant() (convs []convo.Conversation, msgs map[string][]convo.Message, 
 		{
 			ID: mario, AccountID: acctWA, Platform: convo.PlatformWhatsApp, ThreadID: "t-mario", Kind: convo.KindDM,
 			Status: convo.StatusOpen, Priority: convo.PriorityNormal, CustomerID: marioID, CustomerName: "Mario Rossi",
-			Preview: "Controllo subito", Created: minutes(0), LastIn: minutes(1), LastOut: minutes(5), LastAt: minutes(5),
+			Preview: "Controllo subito", Created: minutes(0), LastIn: minutes(1), LastOut: minutes(5), FirstOut: minutes(5), LastAt: minutes(5),
 			MessageCount: 3, Rev: 1,
 		},
 		{
