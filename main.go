@@ -69,7 +69,10 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	notifier := desktop.NewNotifier()
-	core, err := app.New(app.Config{DataDir: *dataDir, MinFree: *minFree << 20, Version: version, Logger: log, OnQueueChange: notifier.QueueChanged, OnStatus: notifier.StatusChanged})
+	beeep.AppName = "Sportello"
+	core, err := app.New(app.Config{DataDir: *dataDir, MinFree: *minFree << 20, Version: version, Logger: log,
+		OnQueueChange: notifier.QueueChanged, OnStatus: notifier.StatusChanged, OnNotice: notifier.Notice,
+		Notify: func(title, body string) error { return beeep.Notify(title, body, icon) }})
 	if err != nil {
 		msg := "Sportello cannot open its data: " + err.Error()
 		if errors.Is(err, store.ErrLocked) {

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"sportello/app/channels"
 	"sportello/app/channels/demo"
 	"sportello/app/convo"
+	"sportello/app/notify"
 	"sportello/app/prefs"
 	"sportello/app/queue"
 	"sportello/app/sla"
@@ -32,6 +34,9 @@ type Config struct {
 	// OnQueueChange and OnStatus receive live updates (may be nil).
 	OnQueueChange func(ids []string)
 	OnStatus      func(syncer.Status)
+	OnNotice      func(notify.Notice)
+	// Notify shows a native notification (beeep in main); nil: none.
+	Notify notify.Sender
 }
 
 // App is a running Sportello core.
@@ -43,6 +48,9 @@ type App struct {
 	Queue *queue.Queue
 	Sync  *syncer.Engine
 	SLA   *sla.Engine
+	// Watcher fires deadline thresholds; Notices delivers them.
+	Watcher *sla.Watcher
+	Notices *notify.Center
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -88,6 +96,10 @@ func New(cfg Config) (*App, error) {
 		cfg.Logger.Info("due instants recomputed for the SLA policy", "conversations", n)
 	}
 	a.Queue = queue.New(st, cfg.Now, cfg.OnQueueChange)
+	a.Notices = notify.New(notify.Options{Store: st, Send: cfg.notifySend(), Now: cfg.Now, Lang: a.language, Settings: a.NotifySettings,
+		OnNew: cfg.OnNotice, Logger: cfg.Logger, Loc: engineLocation(engine)})
+	a.Watcher = sla.NewWatcher(engine, st, cfg.Now, cfg.Logger, a.Notices.Deliver)
+	st.Subscribe(a.Watcher.Update)
 	a.Sync = syncer.New(st, cfg.Now, cfg.Logger, cfg.OnStatus)
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	return a, nil
@@ -95,7 +107,7 @@ func New(cfg Config) (*App, error) {
 
 // Start loads the queue in the background and starts every account's sync.
 func (a *App) Start() error {
-	a.wg.Add(1)
+	a.wg.Add(4)
 	go func() {
 		defer a.wg.Done()
 		if err := a.Queue.Load(); err != nil {
@@ -105,6 +117,23 @@ func (a *App) Start() error {
 			a.mu.Unlock()
 		}
 	}()
+	go func() {
+		defer a.wg.Done()
+		// Arm every open conversation's deadlines; missed thresholds fire once.
+		var batch []convo.Conversation
+		err := a.Store.ForEachConversation(func(c convo.Conversation) error {
+			if c.Status != convo.StatusResolved {
+				batch = append(batch, c)
+			}
+			return nil
+		})
+		if err != nil {
+			a.Log.Error("deadlines not armed", "err", err)
+		}
+		a.Watcher.Update(batch)
+	}()
+	go func() { defer a.wg.Done(); a.Watcher.Run(a.ctx) }()
+	go func() { defer a.wg.Done(); a.Notices.Run(a.ctx) }()
 	accts, err := a.Store.Accounts()
 	if err != nil {
 		return fmt.Errorf("read accounts: %w", err)
@@ -243,4 +272,58 @@ func (a *App) SetPolicy(p sla.Policy) (sla.Policy, error) {
 		return p, fmt.Errorf("reorder the queue for the new policy: %w", err)
 	}
 	return p, nil
+}
+
+// language is the agent's language for texts made in Go ("it" or "en").
+func (a *App) language() string {
+	l := a.Settings().Language
+	if l == "auto" {
+		l = strings.ToLower(prefs.OSLocale())
+	}
+	if strings.HasPrefix(l, "it") {
+		return "it"
+	}
+	return "en"
+}
+
+// NotifySettings returns the saved notification settings, or the defaults.
+func (a *App) NotifySettings() notify.Settings {
+	s := notify.DefaultSettings()
+	if err := a.Store.Pref("notify", &s); err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.Log.Warn("notification settings unreadable, using defaults", "err", err)
+	}
+	return s
+}
+
+// SaveNotifySettings stores the notification settings.
+func (a *App) SaveNotifySettings(s notify.Settings) (notify.Settings, error) {
+	if s.QuietStart < 0 || s.QuietStart >= 24*60 || s.QuietEnd < 0 || s.QuietEnd >= 24*60 {
+		return s, fmt.Errorf("quiet hours %d–%d are not times of day: %w", s.QuietStart, s.QuietEnd, store.ErrInvalid)
+	}
+	return s, a.Store.SetPref("notify", s)
+}
+
+// engineLocation is the team's time zone, for times shown in notifications.
+func engineLocation(e *sla.Engine) *time.Location {
+	if loc, err := time.LoadLocation(e.Policy().Business.TimeZone); err == nil {
+		return loc
+	}
+	return time.Local
+}
+
+// TestNotification sends a native notification right away (not through the
+// quiet hours) and reports the OS's refusal, if any.
+func (a *App) TestNotification() error {
+	title, body := "Sportello", "Notifications work: you will be warned before every deadline."
+	if a.language() == "it" {
+		body = "Le notifiche funzionano: riceverai un avviso prima di ogni scadenza."
+	}
+	return a.cfg.notifySend()(title, body)
+}
+
+func (cfg Config) notifySend() notify.Sender {
+	if cfg.Notify == nil {
+		return func(string, string) error { return errors.New("no native notifications in this build") }
+	}
+	return cfg.Notify
 }

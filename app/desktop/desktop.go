@@ -13,6 +13,7 @@ import (
 	"sportello/app/convo"
 	"sportello/app/prefs"
 	"sportello/app/queue"
+	"sportello/app/sla"
 	"sportello/app/store"
 )
 
@@ -23,6 +24,7 @@ type Desktop struct {
 	Queue        *QueueService
 	Conversation *ConversationService
 	App          *AppService
+	SLA          *SLAService
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -34,11 +36,12 @@ func New(core *app.App, n *Notifier) *Desktop {
 	d.Queue = &QueueService{core: core}
 	d.Conversation = &ConversationService{core: core}
 	d.App = &AppService{core: core}
+	d.SLA = &SLAService{core: core}
 	return d
 }
 
 // Bind lists the structs whose exported methods the UI may call.
-func (d *Desktop) Bind() []any { return []any{d.Queue, d.Conversation, d.App} }
+func (d *Desktop) Bind() []any { return []any{d.Queue, d.Conversation, d.App, d.SLA} }
 
 // Startup is Wails' OnStartup: it starts event delivery.
 func (d *Desktop) Startup(ctx context.Context) {
@@ -201,7 +204,9 @@ func (s *ConversationService) Open(id string) (Thread, error) {
 		return Thread{}, clean(err)
 	}
 	slices.SortFunc(others, func(a, b convo.Conversation) int { return b.LastAt.Compare(a.LastAt) })
-	t := Thread{Conversation: toRow(c, s.core.Queue.AccountName(c.AccountID)), Messages: make([]Message, 0, len(msgs))}
+	now := s.core.Now()
+	t := Thread{Conversation: toRow(c, s.core.Queue.AccountName(c.AccountID)), Messages: make([]Message, 0, len(msgs)),
+		Deadlines: toDeadlines(s.core.SLA.Deadlines(c, now)), Reply: toReply(sla.ReplyState(c, now))}
 	for _, m := range msgs {
 		atts := make([]Attachment, 0, len(m.Attachments))
 		for _, a := range m.Attachments {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"sportello/app/notify"
 	"sportello/app/syncer"
 )
 
@@ -18,6 +19,7 @@ import (
 const (
 	EventQueueChanged = "queue:changed"
 	EventAppStatus    = "app:status"
+	EventNotice       = "notify:new"
 )
 
 // QueueChanged is the payload of EventQueueChanged.
@@ -35,6 +37,7 @@ type Notifier struct {
 	ctx      context.Context
 	ids      map[string]bool
 	status   bool
+	notices  []Notice
 	statusFn func() Status
 	wake     chan struct{}
 }
@@ -50,6 +53,14 @@ func (n *Notifier) QueueChanged(ids []string) {
 	for _, id := range ids {
 		n.ids[id] = true
 	}
+	n.mu.Unlock()
+	n.poke()
+}
+
+// Notice records a new or updated in-app notification.
+func (n *Notifier) Notice(x notify.Notice) {
+	n.mu.Lock()
+	n.notices = append(n.notices, toNotice(x))
 	n.mu.Unlock()
 	n.poke()
 }
@@ -100,6 +111,8 @@ func (n *Notifier) flush() {
 	clear(n.ids)
 	status := n.status
 	n.status = false
+	notices := n.notices
+	n.notices = nil
 	ctx, statusFn := n.ctx, n.statusFn
 	n.mu.Unlock()
 	if len(ids) > 0 {
@@ -108,5 +121,8 @@ func (n *Notifier) flush() {
 	}
 	if status {
 		runtime.EventsEmit(ctx, EventAppStatus, statusFn())
+	}
+	for _, x := range notices {
+		runtime.EventsEmit(ctx, EventNotice, x)
 	}
 }

@@ -98,6 +98,10 @@ type Thread struct {
 	Conversation Row       `json:"conversation"`
 	Messages     []Message `json:"messages"`
 	Customer     Customer  `json:"customer"`
+	// Deadlines are every SLA metric and platform window with its state.
+	Deadlines []Deadline `json:"deadlines"`
+	// Reply says what the platform lets the agent send now.
+	Reply ReplyRule `json:"reply"`
 }
 
 // AccountStatus is the sync state of one account.

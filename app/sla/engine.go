@@ -68,6 +68,14 @@ func (e *Engine) Deadlines(c convo.Conversation, now time.Time) []Deadline {
 	return e.policy.Deadlines(c, now)
 }
 
+// Plan is the conversation's deadlines without their states (cheap: no
+// look at the calendar's opening hours now).
+func (e *Engine) Plan(c convo.Conversation) []Deadline {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.policy.deadlines(c, time.Time{}, false)
+}
+
 // EventID is the ID of an SLA event: the same whoever records it (the store
 // when an answer arrives late, or the watcher when the deadline passes), so
 // it is stored once.

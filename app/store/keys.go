@@ -23,21 +23,25 @@ import (
 //	word/<token>/<convID>             search index over customer names and message text
 //	ev/<day>/<at>/<eventID>           append-only event log (day = YYYYMMDD in UTC)
 //	pref/<name>                       preferences (JSON)
+//	mark/<convID>/<deadline>/<start>/<threshold>   a deadline threshold that fired (once, across restarts)
+//	ntc/<at>/<noticeID>               in-app notification (JSON)
 const (
-	pMeta  = "meta/"
-	pAcct  = "acct/"
-	pCur   = "cur/"
-	pConv  = "conv/"
-	pThr   = "thr/"
-	pMsg   = "msg/"
-	pPid   = "pid/"
-	pDue   = "due/"
-	pCust  = "cust/"
-	pIdent = "ident/"
-	pCcv   = "ccv/"
-	pWord  = "word/"
-	pEv    = "ev/"
-	pPref  = "pref/"
+	pMeta   = "meta/"
+	pAcct   = "acct/"
+	pCur    = "cur/"
+	pConv   = "conv/"
+	pThr    = "thr/"
+	pMsg    = "msg/"
+	pPid    = "pid/"
+	pDue    = "due/"
+	pCust   = "cust/"
+	pIdent  = "ident/"
+	pCcv    = "ccv/"
+	pWord   = "word/"
+	pEv     = "ev/"
+	pPref   = "pref/"
+	pMark   = "mark/"
+	pNotice = "ntc/"
 )
 
 var keySchema = []byte(pMeta + "schema")
@@ -83,3 +87,9 @@ func kEv(at time.Time, id string) []byte {
 
 // convFromDueKey returns the conversation ID at the end of a due key.
 func convFromDueKey(k []byte) string { return string(k[len(pDue)+9:]) }
+
+func kMark(m string) []byte { return []byte(pMark + m) }
+
+func kNotice(at time.Time, id string) []byte {
+	return append(append(appendTime([]byte(pNotice), at), '/'), id...)
+}

@@ -1,0 +1,4 @@
+package secrets
+
+// The Credential Manager holds at most 2560 bytes per credential.
+const maxSecret = 2560
