@@ -74,7 +74,19 @@ var (
 	ErrOffline = errors.New("platform unreachable")
 	// ErrOutOfWindow: the platform refuses a reply outside its reply window.
 	ErrOutOfWindow = errors.New("outside the platform's reply window")
+	// ErrRejected: the platform refused this message for good (too long, blocked…);
+	// retrying cannot help.
+	ErrRejected = errors.New("the platform refused the message")
 )
+
+// Reconciler is implemented by channels that can read a thread back to tell
+// whether a reply already went out (after a crash while sending), so it is
+// never sent twice.
+type Reconciler interface {
+	// Find looks in the thread for a reply with this client ID (where the
+	// platform echoes one) or else this exact text sent at or after since.
+	Find(ctx context.Context, threadID, clientID, text string, since time.Time) (platformID string, found bool, err error)
+}
 
 // RateLimited is returned when the platform throttles the account.
 type RateLimited struct {

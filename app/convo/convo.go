@@ -169,6 +169,8 @@ type Message struct {
 	Text        string       `json:"text"`
 	At          time.Time    `json:"at"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Template is the reply template an outbound message was written from.
+	Template string `json:"template,omitempty"`
 }
 
 // EventType names an entry of the append-only event log.

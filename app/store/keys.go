@@ -25,6 +25,9 @@ import (
 //	pref/<name>                       preferences (JSON)
 //	mark/<convID>/<deadline>/<start>/<threshold>   a deadline threshold that fired (once, across restarts)
 //	ntc/<at>/<noticeID>               in-app notification (JSON)
+//	tpl/<templateID>                  reply template (JSON, owned by app/templates)
+//	draft/<convID>                    the agent's draft reply (JSON, owned by app/outbox)
+//	out/<seq>/<clientID>              outbox item (JSON, owned by app/outbox; seq keeps send order)
 const (
 	pMeta   = "meta/"
 	pAcct   = "acct/"
@@ -42,6 +45,9 @@ const (
 	pPref   = "pref/"
 	pMark   = "mark/"
 	pNotice = "ntc/"
+	pTpl    = "tpl/"
+	pDraft  = "draft/"
+	pOut    = "out/"
 )
 
 var keySchema = []byte(pMeta + "schema")

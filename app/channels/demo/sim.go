@@ -57,6 +57,7 @@ type event struct {
 	pid     string
 	tag     string
 	high    bool
+	client  string // the client ID of a reply sent through Send
 }
 
 type threadInfo struct {
@@ -422,7 +423,22 @@ func (c *channel) Send(ctx context.Context, out channels.Outgoing) (channels.Sen
 	}
 	n := len(s.sent[c.acct])
 	e := event{acct: c.acct, thread: out.ThreadID, kind: th.kind, subject: th.subject, cust: th.cust, dir: convo.DirOut,
-		text: out.Text, at: s.o.Now(), pid: fmt.Sprintf("%s-s%d", s.accounts[c.acct].Platform, n)}
+		text: out.Text, at: s.o.Now(), pid: fmt.Sprintf("%s-s%d", s.accounts[c.acct].Platform, n), client: out.ClientID}
 	s.sent[c.acct] = append(s.sent[c.acct], e)
 	return channels.Sent{PlatformID: e.pid, At: e.at}, nil
+}
+
+// Find reads the sent replies back, as a platform's thread would show them.
+func (c *channel) Find(ctx context.Context, threadID, clientID, text string, since time.Time) (string, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return "", false, err
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	for _, e := range c.s.sent[c.acct] {
+		if e.thread == threadID && ((clientID != "" && e.client == clientID) || (e.text == text && !e.at.Before(since))) {
+			return e.pid, true, nil
+		}
+	}
+	return "", false, nil
 }
