@@ -15,11 +15,13 @@ import (
 	"sportello/app/channels/demo"
 	"sportello/app/convo"
 	"sportello/app/notify"
+	"sportello/app/outbox"
 	"sportello/app/prefs"
 	"sportello/app/queue"
 	"sportello/app/sla"
 	"sportello/app/store"
 	"sportello/app/syncer"
+	"sportello/app/templates"
 )
 
 // Config is what main gives New.
@@ -35,6 +37,7 @@ type Config struct {
 	OnQueueChange func(ids []string)
 	OnStatus      func(syncer.Status)
 	OnNotice      func(notify.Notice)
+	OnOutbox      func(outbox.Item)
 	// Notify shows a native notification (beeep in main); nil: none.
 	Notify notify.Sender
 }
@@ -51,13 +54,16 @@ type App struct {
 	// Watcher fires deadline thresholds; Notices delivers them.
 	Watcher *sla.Watcher
 	Notices *notify.Center
+	// Templates are the reply templates; Outbox keeps drafts and sends replies.
+	Templates *templates.Library
+	Outbox    *outbox.Outbox
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	running map[string]bool
+	running map[string]channels.Channel
 	sim     *demo.Sim
 	loadErr error
 	closed  bool
@@ -80,7 +86,7 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, SLA: engine, running: map[string]bool{}}
+	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, SLA: engine, running: map[string]channels.Channel{}}
 	var saved sla.Policy
 	switch err := st.Pref("sla-policy", &saved); {
 	case err == nil:
@@ -100,6 +106,11 @@ func New(cfg Config) (*App, error) {
 		OnNew: cfg.OnNotice, Logger: cfg.Logger, Loc: engineLocation(engine)})
 	a.Watcher = sla.NewWatcher(engine, st, cfg.Now, cfg.Logger, a.Notices.Deliver)
 	st.Subscribe(a.Watcher.Update)
+	if a.Templates, err = templates.Open(st, cfg.Now); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("reply templates: %w", err)
+	}
+	a.Outbox = outbox.New(st, cfg.Now, cfg.Logger, a.channel, cfg.OnOutbox)
 	a.Sync = syncer.New(st, cfg.Now, cfg.Logger, cfg.OnStatus)
 	a.ctx, a.cancel = context.WithCancel(context.Background())
 	return a, nil
@@ -107,7 +118,7 @@ func New(cfg Config) (*App, error) {
 
 // Start loads the queue in the background and starts every account's sync.
 func (a *App) Start() error {
-	a.wg.Add(4)
+	a.wg.Add(5)
 	go func() {
 		defer a.wg.Done()
 		if err := a.Queue.Load(); err != nil {
@@ -134,6 +145,7 @@ func (a *App) Start() error {
 	}()
 	go func() { defer a.wg.Done(); a.Watcher.Run(a.ctx) }()
 	go func() { defer a.wg.Done(); a.Notices.Run(a.ctx) }()
+	go func() { defer a.wg.Done(); a.Outbox.Run(a.ctx) }()
 	accts, err := a.Store.Accounts()
 	if err != nil {
 		return fmt.Errorf("read accounts: %w", err)
@@ -244,11 +256,11 @@ func (a *App) startAccount(acct convo.Account) error {
 		return err
 	}
 	a.mu.Lock()
-	if a.running[acct.ID] {
+	if a.running[acct.ID] != nil {
 		a.mu.Unlock()
 		return nil
 	}
-	a.running[acct.ID] = true
+	a.running[acct.ID] = ch
 	a.mu.Unlock()
 	a.Sync.Start(a.ctx, acct, ch)
 	return nil
@@ -326,4 +338,12 @@ func (cfg Config) notifySend() notify.Sender {
 		return func(string, string) error { return errors.New("no native notifications in this build") }
 	}
 	return cfg.Notify
+}
+
+// channel is the running channel of an account.
+func (a *App) channel(accountID string) (channels.Channel, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ch := a.running[accountID]
+	return ch, ch != nil
 }

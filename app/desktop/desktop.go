@@ -25,6 +25,7 @@ type Desktop struct {
 	Conversation *ConversationService
 	App          *AppService
 	SLA          *SLAService
+	Composer     *ComposerService
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -37,15 +38,17 @@ func New(core *app.App, n *Notifier) *Desktop {
 	d.Conversation = &ConversationService{core: core}
 	d.App = &AppService{core: core}
 	d.SLA = &SLAService{core: core}
+	d.Composer = &ComposerService{core: core}
 	return d
 }
 
 // Bind lists the structs whose exported methods the UI may call.
-func (d *Desktop) Bind() []any { return []any{d.Queue, d.Conversation, d.App, d.SLA} }
+func (d *Desktop) Bind() []any { return []any{d.Queue, d.Conversation, d.App, d.SLA, d.Composer} }
 
 // Startup is Wails' OnStartup: it starts event delivery.
 func (d *Desktop) Startup(ctx context.Context) {
 	d.App.ctx = ctx
+	d.Composer.ctx = ctx
 	nctx, cancel := context.WithCancel(ctx)
 	d.cancel = cancel
 	d.wg.Add(1)

@@ -12,6 +12,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"sportello/app/notify"
+	"sportello/app/outbox"
 	"sportello/app/syncer"
 )
 
@@ -20,6 +21,7 @@ const (
 	EventQueueChanged = "queue:changed"
 	EventAppStatus    = "app:status"
 	EventNotice       = "notify:new"
+	EventOutbox       = "outbox:changed"
 )
 
 // QueueChanged is the payload of EventQueueChanged.
@@ -38,6 +40,7 @@ type Notifier struct {
 	ids      map[string]bool
 	status   bool
 	notices  []Notice
+	outbox   []OutItem
 	statusFn func() Status
 	wake     chan struct{}
 }
@@ -61,6 +64,14 @@ func (n *Notifier) QueueChanged(ids []string) {
 func (n *Notifier) Notice(x notify.Notice) {
 	n.mu.Lock()
 	n.notices = append(n.notices, toNotice(x))
+	n.mu.Unlock()
+	n.poke()
+}
+
+// Outbox records a reply's new state.
+func (n *Notifier) Outbox(it outbox.Item) {
+	n.mu.Lock()
+	n.outbox = append(n.outbox, toOut(it))
 	n.mu.Unlock()
 	n.poke()
 }
@@ -113,6 +124,8 @@ func (n *Notifier) flush() {
 	n.status = false
 	notices := n.notices
 	n.notices = nil
+	outs := n.outbox
+	n.outbox = nil
 	ctx, statusFn := n.ctx, n.statusFn
 	n.mu.Unlock()
 	if len(ids) > 0 {
@@ -124,5 +137,8 @@ func (n *Notifier) flush() {
 	}
 	for _, x := range notices {
 		runtime.EventsEmit(ctx, EventNotice, x)
+	}
+	for _, x := range outs {
+		runtime.EventsEmit(ctx, EventOutbox, x)
 	}
 }
