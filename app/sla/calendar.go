@@ -117,11 +117,10 @@ func (c *Calendar) openIntervals(t time.Time, fn func(a, b time.Time) bool) {
 			continue
 		}
 		for _, s := range c.Week[day.Weekday()] {
-			// time.Date normalises wall clocks that a DST change skips.
-			a := time.Date(dy, dm, dd, s.Start/60, s.Start%60, 0, 0, loc)
-			b := time.Date(dy, dm, dd, s.End/60, s.End%60, 0, 0, loc)
+			a := wallClock(dy, dm, dd, s.Start, loc)
+			b := wallClock(dy, dm, dd, s.End, loc)
 			if s.End == 24*60 {
-				b = time.Date(dy, dm, dd+1, 0, 0, 0, 0, loc)
+				b = wallClock(dy, dm, dd+1, 0, loc)
 			}
 			if !b.After(t) {
 				continue
@@ -131,6 +130,17 @@ func (c *Calendar) openIntervals(t time.Time, fn func(a, b time.Time) bool) {
 			}
 		}
 	}
+}
+
+// wallClock is the instant of minute m of a local day. A wall clock that a
+// DST change skips maps to the change itself: time.Date would move it an hour
+// later, past the start of the day's next span, and the spans would overlap.
+func wallClock(y int, mo time.Month, d, m int, loc *time.Location) time.Time {
+	t := time.Date(y, mo, d, m/60, m%60, 0, 0, loc)
+	if h, mm, _ := t.Clock(); h*60+mm != m {
+		t, _ = t.ZoneBounds()
+	}
+	return t
 }
 
 // Add returns the instant when d of business time has passed after start.

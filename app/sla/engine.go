@@ -24,14 +24,14 @@ func NewEngine(p Policy) *Engine {
 		p = DefaultPolicy("UTC")
 		_ = p.Validate()
 	}
-	return &Engine{policy: p}
+	return &Engine{policy: p.clone()}
 }
 
 // Policy returns a copy of the current policy.
 func (e *Engine) Policy() Policy {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.policy
+	return e.policy.clone()
 }
 
 // SetPolicy replaces the policy after validating it.
@@ -39,6 +39,7 @@ func (e *Engine) SetPolicy(p Policy) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	p = p.clone()
 	e.mu.Lock()
 	e.policy = p
 	e.mu.Unlock()

@@ -2,6 +2,8 @@ package sla
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"sportello/app/convo"
@@ -102,7 +104,7 @@ func (p *Policy) Validate() error {
 	if err := p.Business.Validate(); err != nil {
 		return err
 	}
-	if p.WarnAt <= 0 || p.WarnAt >= 1 {
+	if !(p.WarnAt > 0 && p.WarnAt < 1) { // NaN too
 		return fmt.Errorf("warning threshold %.0f%% must be between 1%% and 99%%: %w", p.WarnAt*100, ErrCalendar)
 	}
 	if p.WindowWarnMinutes < 0 || p.WindowWarnMinutes > 24*60 {
@@ -123,6 +125,17 @@ func (p *Policy) Validate() error {
 		}
 	}
 	return nil
+}
+
+// clone is a deep copy, so a policy handed out or taken in by the engine
+// shares no map or slice with the one it uses.
+func (p Policy) clone() Policy {
+	p.Classes = maps.Clone(p.Classes)
+	p.Business.Holidays = slices.Clone(p.Business.Holidays)
+	for d := range p.Business.Week {
+		p.Business.Week[d] = slices.Clone(p.Business.Week[d])
+	}
+	return p
 }
 
 func (p *Policy) calendarOf(cl Class) *Calendar {
