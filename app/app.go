@@ -18,6 +18,7 @@ import (
 	"sportello/app/outbox"
 	"sportello/app/prefs"
 	"sportello/app/queue"
+	"sportello/app/secrets"
 	"sportello/app/sla"
 	"sportello/app/store"
 	"sportello/app/syncer"
@@ -40,6 +41,8 @@ type Config struct {
 	OnOutbox      func(outbox.Item)
 	// Notify shows a native notification (beeep in main); nil: none.
 	Notify notify.Sender
+	// Keychain holds the accounts' tokens; nil: the OS keychain.
+	Keychain Keychain
 }
 
 // App is a running Sportello core.
@@ -57,6 +60,8 @@ type App struct {
 	// Templates are the reply templates; Outbox keeps drafts and sends replies.
 	Templates *templates.Library
 	Outbox    *outbox.Outbox
+
+	keychain Keychain // account tokens
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -86,7 +91,10 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, SLA: engine, running: map[string]channels.Channel{}}
+	if cfg.Keychain == nil {
+		cfg.Keychain = secrets.New(secrets.Service)
+	}
+	a := &App{cfg: cfg, Now: cfg.Now, Log: cfg.Logger, Store: st, SLA: engine, running: map[string]channels.Channel{}, keychain: cfg.Keychain}
 	var saved sla.Policy
 	switch err := st.Pref("sla-policy", &saved); {
 	case err == nil:
@@ -232,7 +240,7 @@ func (a *App) StartDemo() error {
 // channelFor builds the channel of an account.
 func (a *App) channelFor(acct convo.Account) (channels.Channel, error) {
 	if !acct.Demo {
-		return nil, fmt.Errorf("no connector for %s yet", acct.Platform)
+		return a.metaChannel(acct)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
