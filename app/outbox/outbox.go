@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -95,7 +96,11 @@ type Outbox struct {
 
 	mu      sync.Mutex
 	lastSeq int64
-	wake    chan struct{}
+	// open holds the keys of the items still to send (queued or sending),
+	// so a pass reads those and not every reply ever sent; nil until loaded.
+	// The outbox is the only writer of its records, so it stays exact.
+	open map[string]bool
+	wake chan struct{}
 }
 
 // New returns an outbox; onChange (may be nil) hears every state change.
@@ -161,19 +166,88 @@ func (o *Outbox) Send(c convo.Conversation, customer convo.Identity, text, tag, 
 		}
 	}
 	now := o.now().UTC()
-	o.mu.Lock()
-	seq := max(now.UnixNano(), o.lastSeq+1)
-	o.lastSeq = seq
-	o.mu.Unlock()
-	it := Item{ID: store.ID("o_", c.ID, text, now.String()), Seq: seq, ConvID: c.ID, AccountID: c.AccountID, ThreadID: c.ThreadID,
+	seq, err := o.nextSeq(now)
+	if err != nil {
+		return Item{}, err
+	}
+	// The sequence makes the ID unique even for the same text sent to the
+	// same conversation in the same instant (a coarse or frozen clock).
+	it := Item{ID: store.ID("o_", c.ID, text, now.String(), strconv.FormatInt(seq, 10)), Seq: seq, ConvID: c.ID, AccountID: c.AccountID, ThreadID: c.ThreadID,
 		Platform: c.Platform, Kind: c.Kind, Public: c.Public, Customer: customer, Text: text, Tag: tag, TemplateID: templateID,
 		Author: author, State: Queued, Created: now}
 	if err := o.st.PutDocDeleting(store.Outbox, it.key(), it, store.Drafts, c.ID); err != nil {
 		return Item{}, err
 	}
+	o.track(it)
 	o.onChange(it)
 	o.poke()
 	return it, nil
+}
+
+// nextSeq is the send order of a new item: after every item already queued,
+// even when the clock went back (a manual change) or a new process started
+// with a clock behind the last one, so replies keep the order they were sent in.
+func (o *Outbox) nextSeq(now time.Time) (int64, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.loadLocked(); err != nil {
+		return 0, err
+	}
+	o.lastSeq = max(now.UnixNano(), o.lastSeq+1)
+	return o.lastSeq, nil
+}
+
+// loadLocked reads the outbox once: the last sequence and the open items.
+func (o *Outbox) loadLocked() error {
+	if o.open != nil {
+		return nil
+	}
+	open := map[string]bool{}
+	err := o.st.Docs(store.Outbox, func(key string, raw json.RawMessage) error {
+		var it Item
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return fmt.Errorf("outgoing reply %s: %w", key, err)
+		}
+		o.lastSeq = max(o.lastSeq, it.Seq)
+		if it.State == Queued || it.State == Sending {
+			open[key] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	o.open = open
+	return nil
+}
+
+// track notes an item just written: open or done.
+func (o *Outbox) track(it Item) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.open == nil {
+		return // loading will read it from the store
+	}
+	if it.State == Queued || it.State == Sending {
+		o.open[it.key()] = true
+	} else {
+		delete(o.open, it.key())
+	}
+}
+
+// openKeys are the keys of the items to send, in send order.
+func (o *Outbox) openKeys() ([]string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.loadLocked(); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(o.open))
+	for k := range o.open {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the key starts with the zero-padded sequence
+	return keys, nil
 }
 
 func (o *Outbox) poke() {
@@ -204,6 +278,7 @@ func (o *Outbox) save(it Item) error {
 	if err := o.st.PutDoc(store.Outbox, it.key(), it); err != nil {
 		return err
 	}
+	o.track(it)
 	o.onChange(it)
 	return nil
 }
@@ -273,14 +348,21 @@ func (o *Outbox) Run(ctx context.Context) {
 // Pass handles every item that is due now, in order, and returns how long
 // until the next one is. Exported so tests can step the outbox.
 func (o *Outbox) Pass(ctx context.Context) time.Duration {
-	items, err := o.Items("")
+	keys, err := o.openKeys()
 	if err != nil {
 		o.log.Error("outbox unreadable", "err", err)
 		return 10 * time.Second
 	}
 	next := time.Hour
 	blocked := map[string]bool{} // conversations waiting on an earlier reply keep their order
-	for _, it := range items {
+	for _, k := range keys {
+		var it Item
+		if err := o.st.GetDoc(store.Outbox, k, &it); err != nil {
+			// Unreadable, it may be the first of its conversation: stop
+			// here rather than send a later reply before it.
+			o.log.Error("outbox unreadable", "key", k, "err", err)
+			return min(next, 10*time.Second)
+		}
 		if it.State != Queued && it.State != Sending {
 			continue
 		}
@@ -334,7 +416,10 @@ func (o *Outbox) process(ctx context.Context, it Item) Item {
 	}
 	it.State, it.Attempts = Sending, it.Attempts+1
 	if err := o.save(it); err != nil {
+		// Nothing was sent; wait before trying again (a full disk does not
+		// empty itself in a loop).
 		o.log.Error("outbox write failed", "err", err)
+		it.Err, it.Next = err.Error(), o.now().Add(minBackoff)
 		return it
 	}
 	cctx, cancel := context.WithTimeout(ctx, sendTimeout)
@@ -356,7 +441,11 @@ func (o *Outbox) sent(it Item, s channels.Sent) Item {
 	_, err := o.st.Ingest(it.AccountID, []convo.Inbound{{ThreadID: it.ThreadID, Kind: it.Kind, Public: it.Public, Customer: it.Customer,
 		Message: convo.Message{PlatformID: s.PlatformID, Direction: convo.DirOut, Author: it.Author, Text: it.Text, At: at, Template: it.TemplateID}}}, "")
 	if err != nil {
+		// It went out but is not recorded: stay "sending", so the next try
+		// finds it on the platform instead of sending it again.
 		o.log.Error("sent reply not stored in its conversation", "err", err)
+		it.State, it.Err, it.Next = Sending, err.Error(), o.now().Add(minBackoff)
+		_ = o.save(it)
 		return it
 	}
 	it.State, it.Err, it.PlatformID, it.SentAt, it.Next = Sent, "", s.PlatformID, at.UTC(), time.Time{}

@@ -436,7 +436,9 @@ func (c *channel) Find(ctx context.Context, threadID, clientID, text string, sin
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	for _, e := range c.s.sent[c.acct] {
-		if e.thread == threadID && ((clientID != "" && e.client == clientID) || (e.text == text && !e.at.Before(since))) {
+		// A reply carrying a client ID is matched by it alone; text and time
+		// only identify replies sent without one.
+		if e.thread == threadID && ((clientID != "" && e.client == clientID) || (e.client == "" && e.text == text && !e.at.Before(since))) {
 			return e.pid, true, nil
 		}
 	}
