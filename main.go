@@ -22,6 +22,7 @@ import (
 
 	"sportello/app"
 	"sportello/app/desktop"
+	"sportello/app/instance"
 	"sportello/app/prefs"
 	"sportello/app/store"
 )
@@ -40,6 +41,10 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
+	// Headless subcommands run before anything that needs a display.
+	if len(args) > 0 && args[0] == "export" {
+		return runExport(args[1:], stderr)
+	}
 	fs := flag.NewFlagSet("sportello", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data-dir", "", "folder for Sportello's data (default: the OS's per-user data folder)")
@@ -71,11 +76,17 @@ func run(args []string, stderr io.Writer) int {
 	notifier := desktop.NewNotifier()
 	beeep.AppName = "Sportello"
 	core, err := app.New(app.Config{DataDir: *dataDir, MinFree: *minFree << 20, Version: version, Logger: log,
-		OnQueueChange: notifier.QueueChanged, OnStatus: notifier.StatusChanged, OnNotice: notifier.Notice,
+		OnQueueChange: notifier.QueueChanged, OnStatus: notifier.StatusChanged, OnNotice: notifier.Notice, OnOutbox: notifier.Outbox,
 		Notify: func(title, body string) error { return beeep.Notify(title, body, icon) }})
 	if err != nil {
 		msg := "Sportello cannot open its data: " + err.Error()
 		if errors.Is(err, store.ErrLocked) {
+			// Wails checks its single-instance lock only inside wails.Run, after
+			// the store: ask the running window to come forward from here.
+			if instance.Signal(*dataDir) == nil {
+				log.Info("Sportello is already open on this data folder: brought its window forward")
+				return 0
+			}
 			msg = "Sportello is already open. " + err.Error()
 		}
 		fmt.Fprintln(stderr, "sportello:", msg)
@@ -110,6 +121,7 @@ func run(args []string, stderr io.Writer) int {
 		OnDomReady:               d.DomReady,
 		OnShutdown:               d.Shutdown,
 		Bind:                     d.Bind(),
+		SingleInstanceLock:       &options.SingleInstanceLock{UniqueId: instance.ID(*dataDir), OnSecondInstanceLaunch: d.SecondLaunch},
 		EnableDefaultContextMenu: false,
 		Linux:                    &linux.Options{Icon: icon, ProgramName: "sportello", WindowIsTranslucent: false},
 		Windows:                  &windows.Options{Theme: windows.SystemDefault},

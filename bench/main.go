@@ -47,6 +47,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+	// Template search does not depend on the desk's size: 5,000 templates.
+	check(benchTemplates(5000))
+	// Notification lateness with 10,000 armed deadlines (a store of its own).
+	check(benchLateness(10_000))
+	// The daily export of a 100k-conversation day (a generated event log of its own).
+	check(benchStatsExport(100_000))
 }
 
 var cpuProfile string
@@ -221,7 +227,8 @@ func run(dir string, nConv, nMsg int) error {
 	runtime.GC()
 	debug.FreeOSMemory()
 	line("footprint_go_rss", float64(rssMiB()), "MiB")
-	return nil
+	// After the footprint: the statistics allocate for their own work.
+	return benchStatsStore(core, now)
 }
 
 func mustTotal(d *desktop.Desktop, f desktop.Filter) int {

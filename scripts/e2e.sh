@@ -10,12 +10,23 @@ log=build/e2e-app.log
 mkdir -p build/screenshots
 trap 'rm -rf "$data"' EXIT
 export PORT=$port DATA=$data LOG=$log
+# Development builds save statistics exports here instead of opening the native save
+# dialog, which a browser cannot drive (app/desktop/stats_testhook_dev.go).
+export SPORTELLO_E2E_EXPORT_DIR=$data/exports
+mkdir -p "$SPORTELLO_E2E_EXPORT_DIR"
+# The desktop's notification service: records each native notification the app
+# shows, as a JSON line, to $DATA/notifications.jsonl (E2E_NOTIFICATIONS below).
+[ -x build/bin/notifyd ] || go build -o build/bin/notifyd ./e2e/notifyd
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash -c '
+  ./build/bin/notifyd -out "$DATA/notifications.jsonl" & NOTIFYD=$!
+  for i in $(seq 1 50); do [ -e "$DATA/notifications.jsonl" ] && break; sleep 0.1; done
+  if [ ! -e "$DATA/notifications.jsonl" ]; then echo "e2e: notifyd did not take org.freedesktop.Notifications"; kill $NOTIFYD 2>/dev/null; exit 1; fi
   NO_AT_BRIDGE=1 devserver=127.0.0.1:$PORT assetdir=frontend/dist ./build/bin/sportello-dev --demo --data-dir "$DATA" > "$LOG" 2>&1 & APP=$!
   up=
   for i in $(seq 1 150); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && up=1 && break; sleep 0.2; done
-  if [ -z "$up" ]; then echo "e2e: the app did not start; its log:"; cat "$LOG"; kill $APP 2>/dev/null; exit 1; fi
-  E2E_URL="http://127.0.0.1:$PORT/" node e2e/run.mjs; rc=$?
+  if [ -z "$up" ]; then echo "e2e: the app did not start; its log:"; cat "$LOG"; kill $APP $NOTIFYD 2>/dev/null; exit 1; fi
+  E2E_NOTIFICATIONS="$DATA/notifications.jsonl" E2E_URL="http://127.0.0.1:$PORT/" node e2e/run.mjs; rc=$?
   kill $APP; wait $APP 2>/dev/null
+  kill $NOTIFYD; wait $NOTIFYD 2>/dev/null
   if [ $rc -ne 0 ]; then echo "e2e: app log (last 40 lines):"; tail -40 "$LOG"; fi
   exit $rc'

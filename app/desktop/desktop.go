@@ -26,6 +26,7 @@ type Desktop struct {
 	App          *AppService
 	SLA          *SLAService
 	Composer     *ComposerService
+	Stats        *StatsService
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -39,16 +40,20 @@ func New(core *app.App, n *Notifier) *Desktop {
 	d.App = &AppService{core: core}
 	d.SLA = &SLAService{core: core}
 	d.Composer = &ComposerService{core: core}
+	d.Stats = &StatsService{core: core}
 	return d
 }
 
 // Bind lists the structs whose exported methods the UI may call.
-func (d *Desktop) Bind() []any { return []any{d.Queue, d.Conversation, d.App, d.SLA, d.Composer} }
+func (d *Desktop) Bind() []any {
+	return []any{d.Queue, d.Conversation, d.App, d.SLA, d.Composer, d.Stats}
+}
 
 // Startup is Wails' OnStartup: it starts event delivery.
 func (d *Desktop) Startup(ctx context.Context) {
 	d.App.ctx = ctx
 	d.Composer.ctx = ctx
+	d.Stats.ctx = ctx
 	nctx, cancel := context.WithCancel(ctx)
 	d.cancel = cancel
 	d.wg.Add(1)
@@ -93,7 +98,22 @@ func ms(t time.Time) int64 {
 }
 
 func (s *QueueService) row(c convo.Conversation) Row {
-	return toRow(c, s.core.Queue.AccountName(c.AccountID))
+	r := toRow(c, s.core.Queue.AccountName(c.AccountID))
+	r.DueStart = dueStart(s.core, c)
+	return r
+}
+
+// dueStart is when the deadline behind the conversation's due instant started.
+func dueStart(core *app.App, c convo.Conversation) int64 {
+	if c.Due.IsZero() || c.Status == convo.StatusSnoozed {
+		return 0
+	}
+	for _, d := range core.SLA.Plan(c) {
+		if d.Done.IsZero() && d.Due.Equal(c.Due) {
+			return ms(d.Start)
+		}
+	}
+	return 0
 }
 
 func toRow(c convo.Conversation, account string) Row {
@@ -208,7 +228,9 @@ func (s *ConversationService) Open(id string) (Thread, error) {
 	}
 	slices.SortFunc(others, func(a, b convo.Conversation) int { return b.LastAt.Compare(a.LastAt) })
 	now := s.core.Now()
-	t := Thread{Conversation: toRow(c, s.core.Queue.AccountName(c.AccountID)), Messages: make([]Message, 0, len(msgs)),
+	row := toRow(c, s.core.Queue.AccountName(c.AccountID))
+	row.DueStart = dueStart(s.core, c)
+	t := Thread{Conversation: row, Messages: make([]Message, 0, len(msgs)),
 		Deadlines: toDeadlines(s.core.SLA.Deadlines(c, now)), Reply: toReply(sla.ReplyState(c, now))}
 	for _, m := range msgs {
 		atts := make([]Attachment, 0, len(m.Attachments))

@@ -21,6 +21,7 @@ type Row struct {
 	Preview      string   `json:"preview"`
 	LastAt       int64    `json:"lastAt"`
 	DueAt        int64    `json:"dueAt"`
+	DueStart     int64    `json:"dueStart"` // when the clock of dueAt started (for "how much time is left")
 	SnoozeUntil  int64    `json:"snoozeUntil"`
 	Awaiting     bool     `json:"awaiting"` // the customer is waiting for a reply
 }

@@ -84,6 +84,11 @@ type Options struct {
 // coalesceAbove is how many alerts at once still get one notification each.
 const coalesceAbove = 3
 
+// sendTimeout is how long the OS gets to take a notification. The D-Bus
+// call has no timeout of its own: a hung notification service would hold
+// every later notification, and Run's shutdown, forever.
+const sendTimeout = 10 * time.Second
+
 // Center delivers alerts. Run must be running for OS delivery.
 type Center struct {
 	o     Options
@@ -141,17 +146,47 @@ func (c *Center) Deliver(alerts []sla.Alert) {
 	}
 }
 
-// Run shows queued notices through the OS until ctx ends.
+// Run shows queued notices through the OS until ctx ends. A send the OS
+// does not answer within sendTimeout is marked failed and left behind;
+// until it returns, later notices fail at once rather than queue behind it.
 func (c *Center) Run(ctx context.Context) {
+	var pending chan struct{} // closed when the send left behind returns
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case n := <-c.queue:
+			if pending != nil {
+				select {
+				case <-pending:
+					pending = nil
+				default:
+					c.record(n, "failed: the notification service is not answering")
+					continue
+				}
+			}
+			done := make(chan struct{})
+			var err error
+			go func() {
+				defer close(done)
+				err = c.o.Send(n.Title, n.Body)
+			}()
+			timeout := time.NewTimer(sendTimeout)
 			status := "shown"
-			if err := c.o.Send(n.Title, n.Body); err != nil {
-				status = "failed: " + err.Error()
-				c.o.Logger.Warn("native notification refused; it stays in the in-app list", "err", err)
+			select {
+			case <-ctx.Done():
+				timeout.Stop()
+				return
+			case <-done:
+				timeout.Stop()
+				if err != nil {
+					status = "failed: " + err.Error()
+					c.o.Logger.Warn("native notification refused; it stays in the in-app list", "err", err)
+				}
+			case <-timeout.C:
+				pending = done
+				status = fmt.Sprintf("failed: the notification service did not answer within %s", sendTimeout)
+				c.o.Logger.Warn("native notification not answered; it stays in the in-app list", "after", sendTimeout)
 			}
 			c.record(n, status)
 		}
@@ -161,11 +196,16 @@ func (c *Center) Run(ctx context.Context) {
 func (c *Center) record(n Notice, status string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n.OS = status
-	if err := c.o.Store.PutNotice(n.At, n.ID, n); err != nil {
+	// Only the OS status changes: the agent may have read it meanwhile.
+	var cur Notice
+	err := c.o.Store.UpdateNotice(n.At, n.ID, &cur, func() error { cur.OS = status; return nil })
+	if err != nil {
+		// Not in the list (saving it failed): the UI still learns the answer.
 		c.o.Logger.Error("notification state not saved", "err", err)
+		cur = n
+		cur.OS = status
 	}
-	c.o.OnNew(n)
+	c.o.OnNew(cur)
 }
 
 // List returns the newest notices first.
@@ -212,10 +252,7 @@ func (c *Center) one(a sla.Alert, lang string) Notice {
 	if t == nil {
 		t = texts["en"]
 	}
-	cust := a.Conv.CustomerName
-	if cust == "" {
-		cust = a.Conv.Subject
-	}
+	cust := customer(a.Conv)
 	plat := PlatformName(a.Conv.Platform)
 	due := a.Deadline.Due.In(c.o.Loc).Format("15:04")
 	what := t.keys[a.Deadline.Key]
@@ -262,29 +299,44 @@ func (c *Center) summary(alerts []sla.Alert, lang string) Notice {
 		parts = append(parts, a.Conv.ID, string(a.Deadline.Key), a.Deadline.Start.String(), string(a.Threshold))
 	}
 	n := Notice{ID: noticeID(parts...), At: alerts[len(alerts)-1].At, ConvIDs: ids, Level: string(sla.Warning)}
+	title := func(one, many string) string {
+		if len(ids) == 1 { // many deadlines of one conversation (after a sleep)
+			return one
+		}
+		return fmt.Sprintf(many, len(ids))
+	}
 	switch {
 	case warnings == 0:
 		n.Level = string(sla.Breach)
-		n.Title = fmt.Sprintf(t.manyBreachedTitle, len(ids))
+		n.Title = title(t.oneBreachedTitle, t.manyBreachedTitle)
 	case breaches == 0:
-		n.Title = fmt.Sprintf(t.manyWarnTitle, len(ids))
+		n.Title = title(t.oneWarnTitle, t.manyWarnTitle)
 	default:
 		n.Level = string(sla.Breach)
-		n.Title = fmt.Sprintf(t.manyMixedTitle, len(ids))
+		n.Title = title(t.oneMixedTitle, t.manyMixedTitle)
 	}
 	names := []string{}
 	for _, a := range alerts {
+		name := customer(a.Conv) + " (" + PlatformName(a.Conv.Platform) + ")"
+		if contains(names, name) {
+			continue
+		}
 		if len(names) == 3 {
 			names = append(names, "…")
 			break
 		}
-		name := a.Conv.CustomerName + " (" + PlatformName(a.Conv.Platform) + ")"
-		if !contains(names, name) {
-			names = append(names, name)
-		}
+		names = append(names, name)
 	}
 	n.Body = fmt.Sprintf(t.manyBody, breaches, warnings, strings.Join(names, ", "))
 	return n
+}
+
+// customer names a conversation's customer, or its subject.
+func customer(c convo.Conversation) string {
+	if c.CustomerName == "" {
+		return c.Subject
+	}
+	return c.CustomerName
 }
 
 func contains(xs []string, x string) bool {

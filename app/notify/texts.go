@@ -12,6 +12,8 @@ type lang struct {
 	windowClosedBody                 map[sla.Key]string
 	manyBreachedTitle, manyWarnTitle string
 	manyMixedTitle, manyBody         string
+	// many alerts of a single conversation
+	oneBreachedTitle, oneWarnTitle, oneMixedTitle string
 }
 
 var texts = map[string]*lang{
@@ -38,6 +40,9 @@ var texts = map[string]*lang{
 		manyWarnTitle:     "%d conversations due soon",
 		manyMixedTitle:    "%d conversations need attention",
 		manyBody:          "%d breached, %d due soon: %s",
+		oneBreachedTitle:  "1 conversation breached",
+		oneWarnTitle:      "1 conversation due soon",
+		oneMixedTitle:     "1 conversation needs attention",
 	},
 	"it": {
 		keys: map[sla.Key]string{sla.KeyFirstResponse: "prima risposta", sla.KeyNextResponse: "risposta successiva", sla.KeyResolution: "risoluzione",
@@ -62,5 +67,8 @@ var texts = map[string]*lang{
 		manyWarnTitle:     "%d conversazioni in scadenza",
 		manyMixedTitle:    "%d conversazioni richiedono attenzione",
 		manyBody:          "%d scadute, %d in scadenza: %s",
+		oneBreachedTitle:  "1 conversazione oltre la scadenza",
+		oneWarnTitle:      "1 conversazione in scadenza",
+		oneMixedTitle:     "1 conversazione richiede attenzione",
 	},
 }

@@ -3,8 +3,6 @@ package prefs
 
 import (
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -47,28 +45,6 @@ func (s Settings) Normalize() Settings {
 		s.AgentName = s.AgentName[:80]
 	}
 	return s
-}
-
-// DataDir is the per-user data folder: %AppData%\Sportello on Windows,
-// ~/Library/Application Support/Sportello on macOS, $XDG_DATA_HOME/sportello
-// (default ~/.local/share/sportello) elsewhere.
-func DataDir() (string, error) {
-	switch runtime.GOOS {
-	case "windows", "darwin":
-		d, err := os.UserConfigDir()
-		if err != nil {
-			return "", err
-		}
-		return filepath.Join(d, "Sportello"), nil
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
-		return filepath.Join(d, "sportello"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(home, ".local", "share", "sportello"), nil
 }
 
 // OSLocale is the user's language from the environment (e.g. "it-IT"), "" if unknown.

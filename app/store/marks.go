@@ -92,3 +92,18 @@ func (s *Store) Notices(limit int, fn func(raw json.RawMessage) error) error {
 		return nil
 	})
 }
+
+// UpdateNotice reads the notification at/id into v, lets fn change it and
+// saves it, in one transaction (ErrNotFound if it is not there).
+func (s *Store) UpdateNotice(at time.Time, id string, v any, fn func() error) error {
+	k := kNotice(at, id)
+	return s.update(func(txn *badger.Txn) error {
+		if err := getJSON(txn, k, v); err != nil {
+			return err
+		}
+		if err := fn(); err != nil {
+			return err
+		}
+		return setJSON(txn, k, v)
+	})
+}

@@ -1,11 +1,12 @@
 // Go → UI events, mirrored once from the Go side (app/desktop).
 import { EventsOn } from '../../../wailsjs/runtime/runtime'
 import * as n from './normalize'
-import type { QueueChanged, Status } from './types'
+import type { Notice, QueueChanged, Status } from './types'
 
 export const EVENTS = {
   queueChanged: 'queue:changed',
   appStatus: 'app:status',
+  notice: 'notify:new',
 } as const
 
 export type Unsubscribe = () => void
@@ -32,4 +33,9 @@ export function onQueueChanged(cb: (e: QueueChanged) => void): Unsubscribe {
 /** The app's status changed (accounts, disk, demo). */
 export function onAppStatus(cb: (s: Status) => void): Unsubscribe {
   return on(EVENTS.appStatus, n.status, cb)
+}
+
+/** An in-app notification was added or updated (e.g. once the OS showed or refused it). */
+export function onNotice(cb: (notice: Notice) => void): Unsubscribe {
+  return on(EVENTS.notice, n.notice, cb)
 }

@@ -1,6 +1,6 @@
 // Go encodes nil slices as null; the UI always gets arrays. Wire values are typed loosely on
 // purpose: these functions are the one place that trusts their shape.
-import type { Counts, Customer, Message, Page, Row, Settings, Status, Thread } from './types'
+import type { Counts, Customer, Deadline, Message, Notice, NotifySettings, Page, Policy, ReplyRule, Row, Settings, Status, Thread } from './types'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Wire = any
@@ -8,7 +8,7 @@ type Wire = any
 const arr = <T>(v: T[] | null | undefined): T[] => (Array.isArray(v) ? v : [])
 
 export function row(r: Wire): Row {
-  return { ...r, tags: arr(r?.tags) }
+  return { ...r, tags: arr(r?.tags), dueStart: r?.dueStart ?? 0 }
 }
 
 export function counts(c: Wire): Counts {
@@ -35,7 +35,51 @@ export function customer(c: Wire): Customer {
 }
 
 export function thread(t: Wire): Thread {
-  return { conversation: row(t?.conversation), messages: arr(t?.messages).map(message), customer: customer(t?.customer) }
+  return {
+    conversation: row(t?.conversation),
+    messages: arr(t?.messages).map(message),
+    customer: customer(t?.customer),
+    deadlines: arr<Deadline>(t?.deadlines),
+    reply: reply(t?.reply),
+  }
+}
+
+export function reply(r: Wire): ReplyRule {
+  return { mode: r?.mode || 'free', until: r?.until ?? 0, privateReplyUntil: r?.privateReplyUntil ?? 0 }
+}
+
+export function policy(p: Wire): Policy {
+  const b = p?.business
+  return {
+    classes: arr<Wire>(p?.classes).map((c) => ({ class: c?.class, calendar: c?.calendar || 'always', targets: arr(c?.targets) })),
+    business: {
+      timeZone: b?.timeZone ?? '',
+      alwaysOpen: !!b?.alwaysOpen,
+      week: Array.from({ length: 7 }, (_, d) => arr(arr<Wire>(b?.week)[d])),
+      italianHolidays: !!b?.italianHolidays,
+      holidays: arr(b?.holidays),
+    },
+    warnPercent: p?.warnPercent ?? 0,
+    windowWarnMinutes: p?.windowWarnMinutes ?? 0,
+    osTimeZone: p?.osTimeZone ?? '',
+  }
+}
+
+export function notifySettings(s: Wire): NotifySettings {
+  return { native: !!s?.native, dnd: !!s?.dnd, quiet: !!s?.quiet, quietStart: s?.quietStart ?? 0, quietEnd: s?.quietEnd ?? 0 }
+}
+
+export function notice(n: Wire): Notice {
+  return {
+    id: String(n?.id ?? ''),
+    at: n?.at ?? 0,
+    level: n?.level === 'breach' ? 'breach' : 'warning',
+    title: n?.title ?? '',
+    body: n?.body ?? '',
+    convIds: arr<Wire>(n?.convIds).map(String),
+    os: n?.os ?? '',
+    read: !!n?.read,
+  }
 }
 
 export function status(s: Wire): Status {

@@ -34,6 +34,11 @@ export interface Row {
   preview: string
   lastAt: number
   dueAt: number
+  /**
+   * Start of the deadline dueAt belongs to, for the countdown's "under a quarter left" colour.
+   * 0 when unknown: Go's Row does not send it yet (dueStart), and only the 15 minutes rule applies.
+   */
+  dueStart: number
   snoozeUntil: number
   /** The customer is waiting for a reply. */
   awaiting: boolean
@@ -103,6 +108,39 @@ export interface Thread {
   conversation: Row
   messages: Message[]
   customer: Customer
+  /** Every SLA metric and platform reply window of the conversation, with its state. */
+  deadlines: Deadline[]
+  /** What the platform lets the agent send now. */
+  reply: ReplyRule
+}
+
+export const DEADLINE_KEYS = ['first_response', 'next_response', 'resolution', 'reply_window', 'human_agent', 'private_reply'] as const
+export type DeadlineKey = (typeof DEADLINE_KEYS)[number]
+/** paused = running, but outside business hours (the clock is stopped). */
+export type DeadlineState = 'running' | 'paused' | 'met' | 'breached'
+
+export interface Deadline {
+  key: DeadlineKey
+  /** A platform reply window rather than an SLA target. */
+  window: boolean
+  state: DeadlineState
+  start: number
+  warn: number
+  due: number
+  /** When it was met (or answered late). */
+  done: number
+  /** The SLA target in business minutes (0 for windows). */
+  targetMinutes: number
+}
+
+/** free: any reply; tagged: only HUMAN_AGENT-tagged human replies; template: only approved templates; closed: nothing. */
+export type ReplyMode = 'free' | 'tagged' | 'template' | 'closed'
+
+export interface ReplyRule {
+  mode: ReplyMode
+  until: number
+  /** Set while a public comment can still get its one private reply. */
+  privateReplyUntil: number
 }
 
 export interface AccountStatus {
@@ -134,6 +172,73 @@ export interface Settings {
 
 export interface QueueChanged {
   ids: string[]
+}
+
+export const SLA_CLASSES = ['messaging', 'public', 'email'] as const
+export type SlaClass = (typeof SLA_CLASSES)[number]
+export type CalendarChoice = 'always' | 'business'
+
+/** SLA targets in minutes (0 = none). */
+export interface Targets {
+  firstResponse: number
+  nextResponse: number
+  resolution: number
+}
+
+export interface ClassPolicy {
+  class: SlaClass
+  calendar: CalendarChoice
+  /** 4 entries: low, normal, high, urgent. */
+  targets: Targets[]
+}
+
+/** An opening interval in minutes after local midnight (end may be 1440). */
+export interface Span {
+  start: number
+  end: number
+}
+
+export interface BusinessCalendar {
+  timeZone: string
+  alwaysOpen: boolean
+  /** 7 days, Sunday first. */
+  week: Span[][]
+  italianHolidays: boolean
+  /** YYYY-MM-DD */
+  holidays: string[]
+}
+
+export interface Policy {
+  classes: ClassPolicy[]
+  business: BusinessCalendar
+  warnPercent: number
+  windowWarnMinutes: number
+  /** Read-only: the OS's time zone. */
+  osTimeZone: string
+}
+
+export interface NotifySettings {
+  native: boolean
+  dnd: boolean
+  quiet: boolean
+  /** Minutes after local midnight; the quiet period may wrap midnight. */
+  quietStart: number
+  quietEnd: number
+}
+
+export type NoticeLevel = 'warning' | 'breach'
+
+/** An entry of the in-app notification list. */
+export interface Notice {
+  id: string
+  at: number
+  level: NoticeLevel
+  title: string
+  body: string
+  convIds: string[]
+  /** "shown", "silenced", "failed: <reason>", or "" while the OS has not answered yet. */
+  os: string
+  read: boolean
 }
 
 export function emptyFilter(): Filter {

@@ -12,6 +12,7 @@ describe('actionFor', () => {
     ['a', 'assign'],
     ['/', 'search'],
     ['?', 'help'],
+    ['n', 'notices'],
     ['Escape', 'escape'],
   ])('%s → %s', (key, want) => {
     expect(actionFor({ key }, 'none')).toBe(want)
@@ -23,7 +24,7 @@ describe('actionFor', () => {
   })
 
   test('inactive while typing, except Escape', () => {
-    for (const key of ['j', 'k', 'e', 'a', '/', '?', 'Enter']) expect(actionFor({ key }, 'typing')).toBeNull()
+    for (const key of ['j', 'k', 'e', 'a', '/', '?', 'n', 'Enter']) expect(actionFor({ key }, 'typing')).toBeNull()
     expect(actionFor({ key: 'Escape' }, 'typing')).toBe('escape')
   })
 

@@ -1,6 +1,6 @@
 // Keyboard shortcuts as a pure mapping from a key press to an action.
 
-export type Action = 'next' | 'prev' | 'open' | 'resolve' | 'assign' | 'search' | 'escape' | 'help'
+export type Action = 'next' | 'prev' | 'open' | 'resolve' | 'assign' | 'search' | 'escape' | 'help' | 'notices'
 
 export interface KeyPress {
   key: string
@@ -22,6 +22,7 @@ const plain: Record<string, Action> = {
   a: 'assign',
   '/': 'search',
   '?': 'help',
+  n: 'notices',
 }
 
 export function actionFor(press: KeyPress, context: KeyContext): Action | null {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { translator } from '../i18n'
-import { dueInfo, formatBytes, formatDuration, formatWhen, snoozeTargets } from './time'
+import { dueInfo, formatBytes, formatDuration, formatWhen, snoozeTargets, urgencyOf } from './time'
 
 const en = translator('en')
 const it = translator('it')
@@ -41,6 +41,21 @@ describe('dueInfo', () => {
     [now - 26 * HOUR, 'overdue 1 d 2 h', 'overdue'],
   ])('due %d', (dueAt, text, urgency) => {
     expect(dueInfo(dueAt, now, en)).toEqual({ text, urgency })
+  })
+
+  test('a quarter of the span left is soon too, when the start is known', () => {
+    const start = now - 9 * HOUR
+    expect(dueInfo(now + 2 * HOUR, now, en, start).urgency).toBe('soon') // 2 of 11 h left
+    expect(dueInfo(now + 4 * HOUR, now, en, start).urgency).toBe('ok') // 4 of 13 h left
+    expect(dueInfo(now + 2 * HOUR, now, en).urgency).toBe('ok') // start unknown: only the 15 minutes count
+    expect(dueInfo(now + 10 * MIN, now, en, start).urgency).toBe('soon')
+    expect(dueInfo(now - MIN * 2, now, en, start).urgency).toBe('overdue')
+  })
+
+  test('a start at or after the due instant is ignored', () => {
+    expect(urgencyOf(now + HOUR, now, now + 2 * HOUR)).toBe('ok')
+    expect(urgencyOf(now + HOUR, now, now + HOUR)).toBe('ok')
+    expect(urgencyOf(0, now, now)).toBe('none')
   })
 
   test('Italian wording', () => {

@@ -9,6 +9,8 @@ export type Urgency = 'none' | 'ok' | 'soon' | 'overdue'
 
 /** Under this much time left a deadline shows as "soon" (amber). */
 export const SOON_MS = 15 * MIN
+/** …and so it does under this share of its whole span (start to due) left. */
+export const SOON_SHARE = 0.25
 
 /** A compact duration: "12 min", "2 h 5 min", "5 h", "1 d 3 h", "4 d". */
 export function formatDuration(ms: number, tr: Translate): string {
@@ -29,13 +31,27 @@ export interface Due {
   urgency: Urgency
 }
 
+/**
+ * How pressing a deadline is: overdue once due; soon under 15 minutes left or, when its start is
+ * known, under a quarter of its span left; else ok.
+ */
+export function urgencyOf(dueAt: number, now: number, startAt = 0): Urgency {
+  if (!dueAt) return 'none'
+  const left = dueAt - now
+  if (left <= 0) return 'overdue'
+  if (left < SOON_MS) return 'soon'
+  if (startAt > 0 && startAt < dueAt && left < SOON_SHARE * (dueAt - startAt)) return 'soon'
+  return 'ok'
+}
+
 /** The queue's countdown: "in 12 min", "overdue 5 min", coloured by urgency. */
-export function dueInfo(dueAt: number, now: number, tr: Translate): Due {
+export function dueInfo(dueAt: number, now: number, tr: Translate, startAt = 0): Due {
   if (!dueAt) return { text: tr('due.none'), urgency: 'none' }
   const left = dueAt - now
-  if (Math.abs(left) < MIN) return { text: tr('due.now'), urgency: left <= 0 ? 'overdue' : 'soon' }
-  if (left < 0) return { text: tr('due.overdue', { d: formatDuration(left, tr) }), urgency: 'overdue' }
-  return { text: tr('due.in', { d: formatDuration(left, tr) }), urgency: left < SOON_MS ? 'soon' : 'ok' }
+  const urgency = urgencyOf(dueAt, now, startAt)
+  if (Math.abs(left) < MIN) return { text: tr('due.now'), urgency }
+  if (left < 0) return { text: tr('due.overdue', { d: formatDuration(left, tr) }), urgency }
+  return { text: tr('due.in', { d: formatDuration(left, tr) }), urgency }
 }
 
 function dayKey(ms: number, timeZone?: string): string {
