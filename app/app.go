@@ -69,6 +69,7 @@ type App struct {
 
 	mu      sync.Mutex
 	running map[string]channels.Channel
+	stops   map[string]context.CancelFunc // stops one account's sync (RemoveAccount)
 	sim     *demo.Sim
 	loadErr error
 	closed  bool
@@ -259,6 +260,9 @@ func (a *App) channelFor(acct convo.Account) (channels.Channel, error) {
 }
 
 func (a *App) startAccount(acct convo.Account) error {
+	if !acct.Removed.IsZero() {
+		return nil // removed by the agent: its conversations stay, its sync does not
+	}
 	ch, err := a.channelFor(acct)
 	if err != nil {
 		return err
@@ -269,8 +273,13 @@ func (a *App) startAccount(acct convo.Account) error {
 		return nil
 	}
 	a.running[acct.ID] = ch
+	ctx, stop := context.WithCancel(a.ctx)
+	if a.stops == nil {
+		a.stops = map[string]context.CancelFunc{}
+	}
+	a.stops[acct.ID] = stop
 	a.mu.Unlock()
-	a.Sync.Start(a.ctx, acct, ch)
+	a.Sync.Start(ctx, acct, ch)
 	return nil
 }
 

@@ -521,6 +521,434 @@ async function main() {
       await waitFor(async () => (await page.getAttribute('[data-testid=nav-queue]', 'aria-pressed')) === 'true' && (await page.isVisible(ROW)), 'the queue back')
     })
 
+    // ---- Replies: composer, templates, drafts, outbox (issue 4) ----
+
+    /** Saves build/screenshots/composer-<name>.png (best effort). */
+    const cshot = (name) =>
+      fs.promises
+        .mkdir(path.dirname(SHOT), { recursive: true })
+        .then(() => page.screenshot({ path: path.join(path.dirname(SHOT), `composer-${name}.png`) }))
+        .catch((e) => console.log(`screenshot composer-${name} failed: ${e instanceof Error ? e.message : e}`))
+    const blur = () => page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined))
+    const REPLY = '[data-testid=reply-input]'
+    const replyValue = () => page.inputValue(REPLY)
+    /** Private conversations of a platform whose reply is free (no reply-window rule above the composer). */
+    const freeRows = async () => {
+      const chips = await page.$$eval('[data-testid^=filter-platform-]', (els) =>
+        els.map((el) => ({ p: el.dataset.testid.replace('filter-platform-', ''), n: Number(el.dataset.count ?? 0) })),
+      )
+      const chosen = ['telegram', 'email'].find((p) => chips.some((c) => c.p === p && c.n > 0))
+      assert(chosen, `Telegram or e-mail conversations in the demo (chips: ${JSON.stringify(chips)})`)
+      // The chip toggles: press it only when it is not pressed yet.
+      if ((await page.getAttribute(`[data-testid=filter-platform-${chosen}]`, 'aria-pressed')) !== 'true') await page.click(`[data-testid=filter-platform-${chosen}]`)
+      await waitFor(async () => {
+        const rows = await rowsInfo(page)
+        return rows.length > 0 && rows.every((r) => r.platform === chosen)
+      }, `only ${chosen} rows`)
+      return (await rowsInfo(page)).map((r) => r.id)
+    }
+    const openRow = async (id) => {
+      await page.click(`${ROW}[data-id="${id}"]`)
+      // The draft is read first (the box is busy meanwhile).
+      await page.waitForSelector(`[data-testid=thread][data-id="${id}"] ${REPLY}:not([aria-busy])`, { timeout: 10_000 })
+    }
+
+    await test('composer: / picks a template, fill-ins complete it, a personal touch, sent and marked sent', async () => {
+      await blur()
+      const ids = await freeRows()
+      let convId = ''
+      for (const id of ids.slice(0, 8)) {
+        await openRow(id)
+        if (!(await page.$('[data-testid=reply-window]')) && !(await page.isDisabled(REPLY))) {
+          convId = id
+          break
+        }
+      }
+      assert(convId, 'a private conversation whose reply is free')
+      assert((await page.getAttribute('[data-testid=reply-box]', 'data-public')) === 'false', 'the conversation is private')
+      // r focuses the reply.
+      await blur()
+      await page.keyboard.press('r')
+      await waitFor(async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'reply-input', 'r to focus the reply')
+      assert((await replyValue()) === '', 'the reply starts empty')
+
+      await page.keyboard.type('/rit')
+      await page.waitForSelector('[data-testid=template-picker] [data-testid=template-option]', { timeout: 5000 })
+      const options = await page.$$eval('[data-testid=template-option]', (els) => els.map((el) => ({ s: el.dataset.shortcut, sel: el.getAttribute('aria-selected') })))
+      assert(options[0].s === 'ritardo' && options[0].sel === 'true', `"ritardo" first and highlighted: ${JSON.stringify(options)}`)
+      await cshot('picker')
+      // The arrows move the highlight and wrap around.
+      if (options.length > 1) {
+        await page.keyboard.press('ArrowDown')
+        await waitFor(async () => (await page.getAttribute('[data-testid=template-option][data-index="1"]', 'aria-selected')) === 'true', 'ArrowDown')
+        await page.keyboard.press('ArrowUp')
+      }
+      await page.keyboard.press('Enter')
+      await waitFor(async () => !(await page.$('[data-testid=template-picker]')), 'the picker to close')
+      const inserted = await waitFor(async () => {
+        const v = await replyValue()
+        return v.includes('{{field.order}}') && v
+      }, 'the rendered template in the reply')
+      assert(!inserted.includes('/rit'), 'the "/rit" word is replaced')
+      assert(!inserted.includes('{{customer.first_name}}') && !inserted.includes('{{agent.name}}'), `the conversation's variables are rendered: ${inserted}`)
+      const fills = await page.$$eval('[data-testid=fill-in]', (els) => els.map((el) => ({ name: el.dataset.name, required: el.dataset.required })))
+      assert(fills.some((f) => f.name === 'order' && f.required === 'true'), `the required fill-in "order" is shown: ${JSON.stringify(fills)}`)
+      assert(await page.isDisabled('[data-testid=reply-send]'), 'Send is disabled while fill-ins are missing')
+      const blocked = await page.textContent('[data-testid=send-blocked]')
+      assert(/Order|ordine/i.test(blocked), `the reason names the missing fill-ins: ${blocked}`)
+      // The counter follows the text as the platform counts it (Go's Count).
+      const counter = await waitFor(async () => {
+        const c = (await page.textContent('[data-testid=reply-counter]')).trim()
+        return !c.startsWith('0') && c
+      }, 'the counter to count the template')
+      assert(/^\d[\d.,\s]*( \/ \d[\d.,\s]*)?$/.test(counter.trim()), `a live counter "n / limit": ${counter}`)
+      await cshot('fill-ins')
+
+      // Filling the fields fills the untouched template live.
+      const order = `A-${Date.now() % 100000}`
+      await page.fill('[data-testid=fill-in][data-name=order] input', order)
+      await waitFor(async () => (await replyValue()).includes(`ordine ${order}`), 'the order number in the text')
+      await page.fill('[data-testid=fill-in][data-name=date] input', '12 giugno')
+      await waitFor(async () => !(await replyValue()).includes('{{'), 'every marker filled')
+      await waitFor(async () => !(await page.isDisabled('[data-testid=reply-send]')), 'Send enabled')
+      await cshot('filled')
+
+      // Word for word: Check's warning first.
+      await page.click(REPLY)
+      await page.keyboard.press('Control+Enter')
+      const warn = await page.waitForSelector('[data-testid=reply-warnings]', { timeout: 5000 })
+      const kinds = await page.$$eval('[data-testid=reply-warning]', (els) => els.map((el) => el.dataset.kind))
+      assert(kinds.includes('verbatim'), `the verbatim warning: ${kinds} / ${await warn.textContent()}`)
+      await cshot('warnings')
+      await page.click('[data-testid=warning-edit]')
+      await waitFor(async () => !(await page.$('[data-testid=reply-warnings]')), 'Edit to close the warning')
+      assert((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'reply-input', 'Edit puts the focus back in the reply')
+      const touch = ' Scusa ancora per il disguido!'
+      await page.keyboard.press('End')
+      await page.keyboard.press('Control+End')
+      await page.keyboard.type(touch)
+      const final = await replyValue()
+      await page.keyboard.press('Control+Enter')
+      // The box empties once the reply is queued, and the reply shows up in the thread, marked sent.
+      await waitFor(async () => (await replyValue()) === '', 'the reply box to empty after sending')
+      const sent = await waitFor(
+        () =>
+          page.$$eval(
+            '[data-testid=thread] [data-testid=message][data-direction=out]',
+            (els, o) => els.filter((el) => el.textContent.includes(o)).map((el) => el.dataset.state ?? ''),
+            order,
+          ),
+        'the reply in the thread',
+      )
+      assert(sent.length === 1, `the reply shows once (${sent.length})`)
+      await waitFor(
+        async () =>
+          (
+            await page.$$eval(
+              '[data-testid=thread] [data-testid=message][data-direction=out][data-state=sent]',
+              (els, o) => els.filter((el) => el.textContent.includes(o) && el.querySelector('[data-testid=out-state][data-state=sent]')).length,
+              order,
+            )
+          ) === 1,
+        'the reply marked sent',
+        10_000,
+      )
+      const text = await page.$$eval('[data-testid=thread] [data-testid=message][data-state=sent]', (els, o) => els.find((el) => el.textContent.includes(o))?.querySelector('.text')?.textContent ?? '', order)
+      assert(text.trim() === final.trim(), `the thread shows the text sent, with the personal touch: ${text}`)
+      await cshot('sent')
+      // Sent: no draft left for this conversation.
+      await page.click('[data-testid=drafts-button]')
+      await page.waitForSelector('[data-testid=drafts]', { timeout: 5000 })
+      await page.waitForTimeout(300)
+      assert(!(await page.$(`[data-testid=draft][data-conv="${convId}"]`)), 'no draft left once sent')
+      await page.keyboard.press('Escape')
+    })
+
+    await test('drafts: kept when switching conversations quickly, listed, and restored from Go after a reload', async () => {
+      await blur()
+      const ids = await freeRows()
+      assert(ids.length >= 2, 'two conversations to switch between')
+      const [a, b] = ids
+      await openRow(a)
+      const draft = `Bozza e2e ${Date.now()}`
+      await page.click(REPLY)
+      await page.keyboard.press('Control+A')
+      await page.keyboard.press('Backspace')
+      await page.keyboard.type(draft)
+      // Switch at once, before the draft's save is due.
+      await openRow(b)
+      assert((await replyValue()) !== draft, 'the other conversation does not show the draft')
+      await openRow(a)
+      assert((await replyValue()) === draft, `the draft is back (${await replyValue()})`)
+
+      await page.click('[data-testid=drafts-button]')
+      await page.waitForSelector(`[data-testid=drafts] [data-testid=draft][data-conv="${a}"]`, { timeout: 5000 })
+      const item = await page.textContent(`[data-testid=draft][data-conv="${a}"]`)
+      assert(item.includes(draft), `the list shows the draft's text: ${item}`)
+      await cshot('drafts')
+      await page.keyboard.press('Escape')
+
+      // A reload forgets everything in the page: the draft comes from Go.
+      await page.reload({ waitUntil: 'domcontentloaded' })
+      await waitFor(async () => (await page.$$(ROW)).length >= 1, 'rows after reload', 20_000)
+      await page.click('[data-testid=drafts-button]')
+      await page.click(`[data-testid=draft][data-conv="${a}"]`, { timeout: 5000 })
+      await page.waitForSelector(`[data-testid=thread][data-id="${a}"] ${REPLY}`, { timeout: 10_000 })
+      await waitFor(async () => (await replyValue()) === draft, 'the draft restored after a reload')
+      // Emptying the reply deletes the draft.
+      await page.click(REPLY)
+      await page.keyboard.press('Control+A')
+      await page.keyboard.press('Backspace')
+      await page.waitForTimeout(1500)
+      await page.click('[data-testid=drafts-button]')
+      await page.waitForSelector('[data-testid=drafts]', { timeout: 5000 })
+      await waitFor(async () => !(await page.$(`[data-testid=draft][data-conv="${a}"]`)), 'the emptied draft to leave the list')
+      await page.keyboard.press('Escape')
+      await page.click('[data-testid=filter-platform-all]')
+    })
+
+    await test('internal notes are the composer’s second mode', async () => {
+      await blur()
+      const [id] = await freeRows()
+      await openRow(id)
+      await page.click('[data-testid=composer-tab-note]')
+      await page.waitForSelector('[data-testid=composer][data-mode=note] [data-testid=note-input]', { state: 'visible', timeout: 5000 })
+      assert(!(await page.isVisible(REPLY)), 'the reply box is hidden while writing a note')
+      const note = `Nota e2e ${Date.now()}`
+      await page.fill('[data-testid=note-input]', note)
+      await page.click('[data-testid=note-submit]')
+      await waitFor(
+        () => page.$$eval('[data-testid=thread] [data-testid=message][data-direction=note]', (els, n) => els.some((el) => el.textContent.includes(n)), note),
+        'the note in the thread',
+      )
+      // r goes back to the reply.
+      await blur()
+      await page.keyboard.press('r')
+      await waitFor(async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === 'reply-input', 'r to switch back to the reply')
+      await page.click('[data-testid=filter-platform-all]')
+    })
+
+    await test('a public conversation says the reply will be PUBLIC', async () => {
+      await blur()
+      const pub = await page.$$eval(`${ROW}[data-public=true]`, (els) => els.map((el) => el.dataset.id))
+      if (pub.length === 0) {
+        console.log('note - no public conversation in the first rows of the queue')
+        return
+      }
+      await openRow(pub[0])
+      await page.waitForSelector('[data-testid=reply-public]', { timeout: 5000 })
+      assert((await page.getAttribute('[data-testid=reply-box]', 'data-public')) === 'true', 'the reply box is marked public')
+      await cshot('public')
+    })
+
+    await test('template manager: search, usage counts, create with a fill-in, delete', async () => {
+      await blur()
+      await page.click('[data-testid=topbar-templates]')
+      await page.waitForSelector('[data-testid=templates-modal][open]', { timeout: 5000 })
+      await waitFor(async () => (await page.$$('[data-testid=template-item]')).length >= 8, 'the starter templates')
+      const uses = Number(await page.getAttribute('[data-testid=template-item][data-shortcut=ritardo]', 'data-uses'))
+      assert(uses >= 1, `the template sent above is counted (${uses})`)
+      await page.fill('[data-testid=templates-search]', 'rimborso')
+      await waitFor(async () => {
+        const s = await page.$$eval('[data-testid=template-item]', (els) => els.map((el) => el.dataset.shortcut))
+        return s.length >= 1 && s.includes('rimborso') && !s.includes('grazie')
+      }, 'the search to narrow the list')
+      await page.click('[data-testid=template-item][data-shortcut=rimborso]')
+      await waitFor(async () => (await page.inputValue('[data-testid=tpl-name]')).length > 0, 'the editor to show the template')
+      assert((await page.$$('[data-testid=tpl-field]')).length >= 1, 'its fill-ins are listed')
+      await cshot('templates')
+      await page.fill('[data-testid=templates-search]', '')
+
+      // A new template; Go refuses a shortcut already in use.
+      const name = `E2E saluto ${Date.now() % 10000}`
+      await page.click('[data-testid=tpl-new]')
+      await page.fill('[data-testid=tpl-name]', name)
+      await page.fill('[data-testid=tpl-shortcut]', 'grazie')
+      await page.fill('[data-testid=tpl-tags]', 'e2e, test')
+      await page.fill('[data-testid=tpl-body]', 'Ciao {{customer.first_name}}, {{field.motivo}}. {{agent.name}}')
+      await page.click('[data-testid=tpl-field-declare]')
+      await page.fill('[data-testid=tpl-field-label]', 'Motivo')
+      await page.click('[data-testid=tpl-save]')
+      const err = await page.waitForSelector('[data-testid=templates-error]', { timeout: 5000 })
+      assert(/grazie/.test(await err.textContent()), `Go's refusal names the shortcut: ${await err.textContent()}`)
+      await cshot('templates-error')
+      await page.fill('[data-testid=tpl-shortcut]', 'e2esaluto')
+      await page.click('[data-testid=tpl-save]')
+      await page.waitForSelector('[data-testid=templates-info]', { timeout: 5000 })
+      await page.waitForSelector('[data-testid=template-item][data-shortcut=e2esaluto]', { timeout: 5000 })
+      await cshot('templates-new')
+      await page.click('[data-testid=tpl-delete]')
+      await page.click('[data-testid=tpl-delete-confirm]')
+      await waitFor(async () => !(await page.$('[data-testid=template-item][data-shortcut=e2esaluto]')), 'the template deleted')
+      await page.keyboard.press('Escape')
+      await waitFor(async () => !(await page.$('[data-testid=templates-modal][open]')), 'the manager to close')
+    })
+
+    // ---- Meta accounts and private replies (issue 5) ----
+
+    /** Saves build/screenshots/accounts-<name>.png (best effort). */
+    const snap = (name) =>
+      fs.promises
+        .mkdir(path.dirname(SHOT), { recursive: true })
+        .then(() => page.screenshot({ path: path.join(path.dirname(SHOT), `accounts-${name}.png`) }))
+        .catch((e) => console.log(`screenshot accounts-${name} failed: ${e instanceof Error ? e.message : e}`))
+
+    await test('a public comment moves to a private reply and both conversations show the link', async () => {
+      await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined))
+      await page.click('[data-testid=filter-platform-instagram]')
+      await waitFor(async () => {
+        const rows = await rowsInfo(page)
+        return rows.length > 0 && rows.every((r) => r.platform === 'instagram')
+      }, 'only Instagram rows')
+      // A public comment that can still get its private reply.
+      const candidates = await page.$$eval(`${ROW}[data-public=true]`, (els) => els.map((el) => el.dataset.id))
+      assert(candidates.length > 0, 'an Instagram public comment in the queue')
+      let pubId = ''
+      for (const id of candidates) {
+        await page.click(`${ROW}[data-id="${id}"]`)
+        await page.waitForSelector(`[data-testid=thread][data-id="${id}"]`, { timeout: 10_000 })
+        const btn = await page.$('[data-testid=thread] [data-testid=private-reply]')
+        if (btn && !(await btn.isDisabled())) {
+          pubId = id
+          break
+        }
+      }
+      assert(pubId, `a comment offering "Reply privately" among ${candidates.length}`)
+      const title = await page.getAttribute('[data-testid=private-reply]', 'title')
+      assert(/\d/.test(title ?? ''), `the button shows until when the private reply is possible: ${title}`)
+      await page.click('[data-testid=private-reply]')
+      await page.waitForSelector('[data-testid=private-dialog][open]', { timeout: 5000 })
+      const rule = await page.textContent('[data-testid=private-limit]')
+      assert(/7/.test(rule), `the dialog states the 7-day, once-only rule: ${rule}`)
+      const text = `Ciao, ti scriviamo qui in privato (e2e ${Date.now()})`
+      await page.fill('[data-testid=private-text]', text)
+      assert(await page.isChecked('[data-testid=private-followup-on]'), 'the public follow-up is proposed')
+      assert((await page.inputValue('[data-testid=private-followup]')).trim().length > 0, 'with a suggested text')
+      await snap('private-dialog')
+      await page.click('[data-testid=private-send]')
+      await waitFor(async () => !(await page.$('[data-testid=private-dialog][open]')), 'the dialog to close after sending', 15_000)
+
+      // The public conversation links to the private one…
+      const banner = await page.waitForSelector(`[data-testid=thread][data-id="${pubId}"] [data-testid=linked-private]`, { timeout: 10_000 })
+      const privId = await banner.getAttribute('data-linked')
+      assert(privId && privId !== pubId, `the public conversation names its private one (${privId})`)
+      assert(!(await page.$('[data-testid=thread] [data-testid=private-reply]')), 'no second private reply is offered')
+      await snap('linked-public')
+      // …and the private one links back, with the message in it.
+      await page.click('[data-testid=thread] [data-testid=open-linked]')
+      await page.waitForSelector(`[data-testid=thread][data-id="${privId}"] [data-testid=linked-public][data-linked="${pubId}"]`, { timeout: 10_000 })
+      const msgs = await page.$$eval('[data-testid=thread] [data-testid=message]', (els) => els.map((el) => ({ dir: el.dataset.direction, text: el.textContent })))
+      assert(msgs.some((m) => m.dir === 'out' && m.text.includes(text)), 'the private conversation shows the private reply')
+      await snap('linked-private')
+      await page.click('[data-testid=thread] [data-testid=open-linked]')
+      await page.waitForSelector(`[data-testid=thread][data-id="${pubId}"] [data-testid=linked-private]`, { timeout: 10_000 })
+
+      // The queue marks both rows: look the customer up so both are listed.
+      const name = (await page.textContent('[data-testid=thread] h2')).trim()
+      await page.click('[data-testid=filter-platform-all]')
+      await page.fill('[data-testid=search]', name)
+      await page.press('[data-testid=search]', 'Enter')
+      await waitFor(
+        async () => (await page.$(`${ROW}[data-id="${pubId}"] [data-testid=row-linked]`)) && (await page.$(`${ROW}[data-id="${privId}"] [data-testid=row-linked]`)),
+        'the link badge on both queue rows',
+      )
+      await snap('linked-queue')
+      await page.fill('[data-testid=search]', '')
+      await page.press('[data-testid=search]', 'Enter')
+      await page.press('[data-testid=search]', 'Escape')
+    })
+
+    await test('the Accounts dialog lists the accounts, tests a token with Go’s verdict, and removes an account', async () => {
+      await page.click('[data-testid=open-accounts]')
+      await page.waitForSelector('[data-testid=accounts][open]', { timeout: 5000 })
+      const rows = await waitFor(async () => {
+        const l = await page.$$eval('[data-testid=account-row]', (els) => els.map((el) => ({ id: el.dataset.id, platform: el.dataset.platform, state: el.dataset.state })))
+        return l.length > 0 && l
+      }, 'the account list')
+      const chips = await page.$$eval('[data-testid=account-chip]', (els) => els.length)
+      assert(rows.length === chips, `one row per account (${rows.length} rows, ${chips} chips)`)
+      assert(rows.every((r) => r.platform && ['syncing', 'online', 'offline', 'rate-limited', 'needs-login', 'paused'].includes(r.state)), `platform and state: ${JSON.stringify(rows)}`)
+      await snap('list')
+
+      // A local Graph API (graphsim) stands in for Meta: Go tests the real token and a wrong one.
+      const { spawn } = await import('node:child_process')
+      const sim = spawn('go', ['run', './e2e/graphsimd'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+      try {
+        const info = await new Promise((resolve, reject) => {
+          let buf = ''
+          const timer = setTimeout(() => reject(new Error('graphsimd did not start in 120 s')), 120_000)
+          sim.stdout.on('data', (d) => {
+            buf += d
+            const nl = buf.indexOf('\n')
+            if (nl >= 0) {
+              clearTimeout(timer)
+              resolve(JSON.parse(buf.slice(0, nl)))
+            }
+          })
+          sim.on('exit', (code) => reject(new Error(`graphsimd exited (${code})`)))
+        })
+        await page.click('[data-testid=accounts-add]')
+        await page.waitForSelector('[data-testid=accounts][data-view=add]', { timeout: 5000 })
+        await page.click('[data-testid=add-facebook]')
+        await page.fill('[data-testid=add-page-id]', info.pageId)
+        await page.fill('[data-testid=add-token]', 'EAAthisIsNotAToken')
+        await page.click('.advanced summary')
+        await page.fill('[data-testid=add-graph-url]', info.url)
+        await page.click('[data-testid=add-test]')
+        const bad = await page.waitForSelector('[data-testid=add-result][data-ok=false]', { timeout: 15_000 })
+        const badText = await bad.textContent()
+        assert(badText.includes('Invalid OAuth access token') && badText.includes('190'), `the wrong token's error, verbatim: ${badText}`)
+        await snap('wrong-token')
+        await page.fill('[data-testid=add-token]', info.pageToken)
+        await page.click('[data-testid=add-test]')
+        const good = await page.waitForSelector('[data-testid=add-result][data-ok=true]', { timeout: 15_000 })
+        assert((await good.textContent()).includes(info.pageName), `the test names the Page: ${await good.textContent()}`)
+        await snap('test-ok')
+        // Connect: Go saves the token in the OS keychain only. This run's D-Bus session may have no
+        // Secret Service, and then Go's refusal is shown as it is and nothing is added.
+        await page.click('[data-testid=add-connect]')
+        const outcome = await waitFor(
+          async () =>
+            ((await page.$(`[data-testid=account-row][data-id="fb-${info.pageId}"]`)) && 'added') ||
+            ((await page.$('[data-testid=add-result][data-ok=false]')) && 'refused'),
+          'the account added, or the keychain’s refusal',
+          15_000,
+        )
+        if (outcome === 'refused') {
+          const msg = await page.textContent('[data-testid=add-result]')
+          assert(/keychain/i.test(msg), `the refusal names the keychain: ${msg}`)
+          await snap('connect-no-keychain')
+          console.log(`note - no Secret Service in this session: ${msg.trim()}`)
+        } else {
+          await snap('connected')
+          await page.click(`[data-testid=account-row][data-id="fb-msg-${info.pageId}"] [data-testid=account-remove]`)
+          await page.click(`[data-testid=account-row][data-id="fb-msg-${info.pageId}"] [data-testid=account-remove-confirm]`)
+          await page.click(`[data-testid=account-row][data-id="fb-${info.pageId}"] [data-testid=account-remove]`)
+          await page.click(`[data-testid=account-row][data-id="fb-${info.pageId}"] [data-testid=account-remove-confirm]`)
+          await waitFor(async () => !(await page.$(`[data-testid=account-row][data-id="fb-${info.pageId}"]`)), 'the test Page removed again')
+        }
+      } finally {
+        sim.stdin.end()
+        sim.kill()
+      }
+      if (await page.$('[data-testid=accounts][data-view=add]')) await page.click('[data-testid=add-back]')
+      await page.waitForSelector('[data-testid=accounts][data-view=list]', { timeout: 5000 })
+
+      // Remove the demo's Telegram bot: a confirmation first, its conversations stay.
+      const victim = rows.find((r) => r.platform === 'telegram') ?? rows[rows.length - 1]
+      await page.click(`[data-testid=account-row][data-id="${victim.id}"] [data-testid=account-remove]`)
+      await page.waitForSelector(`[data-testid=account-row][data-id="${victim.id}"] [data-testid=account-confirm]`, { timeout: 5000 })
+      await snap('remove')
+      await page.click(`[data-testid=account-row][data-id="${victim.id}"] [data-testid=account-remove-confirm]`)
+      await waitFor(async () => !(await page.$(`[data-testid=account-row][data-id="${victim.id}"]`)), `${victim.id} to leave the list`)
+      await waitFor(async () => (await page.$$('[data-testid=account-chip]')).length === rows.length - 1, 'one chip fewer in the top bar')
+      await page.keyboard.press('Escape')
+      await waitFor(async () => !(await page.$('[data-testid=accounts][open]')), 'the Accounts dialog to close')
+      await page.click(`[data-testid=filter-platform-${victim.platform}]`).catch(() => {})
+      await waitFor(async () => (await rowsInfo(page)).some((r) => r.platform === victim.platform), `the removed account's conversations are kept`)
+      await page.click('[data-testid=filter-platform-all]')
+    })
+
     await test('no console errors or CSP violations', async () => {
       assert(problems.length === 0, problems.join('\n'))
     })

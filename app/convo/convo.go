@@ -89,6 +89,9 @@ type Account struct {
 	Demo     bool              `json:"demo,omitempty"`
 	Settings map[string]string `json:"settings,omitempty"`
 	Created  time.Time         `json:"created"`
+	// Removed is when the agent removed the account: it no longer syncs,
+	// its conversations stay readable under its name.
+	Removed time.Time `json:"removed,omitzero"`
 }
 
 // Identity is a customer's handle on one platform.
@@ -142,6 +145,9 @@ type Conversation struct {
 	ResolvedAt   time.Time `json:"resolvedAt,omitempty"`
 	// PrivateReplyAt is when the one private reply to a public comment was sent.
 	PrivateReplyAt time.Time `json:"privateReplyAt,omitempty"`
+	// LinkedID links a public comment and the private conversation its
+	// private reply opened, both ways.
+	LinkedID string `json:"linkedId,omitempty"`
 	// AwaitingSince is the first inbound message not yet answered; zero when answered.
 	AwaitingSince time.Time `json:"awaitingSince,omitempty"`
 	SnoozeUntil   time.Time `json:"snoozeUntil,omitempty"`

@@ -27,6 +27,7 @@ type Desktop struct {
 	SLA          *SLAService
 	Composer     *ComposerService
 	Stats        *StatsService
+	Accounts     *AccountService
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -41,12 +42,13 @@ func New(core *app.App, n *Notifier) *Desktop {
 	d.SLA = &SLAService{core: core}
 	d.Composer = &ComposerService{core: core}
 	d.Stats = &StatsService{core: core}
+	d.Accounts = &AccountService{core: core, notifier: n}
 	return d
 }
 
 // Bind lists the structs whose exported methods the UI may call.
 func (d *Desktop) Bind() []any {
-	return []any{d.Queue, d.Conversation, d.App, d.SLA, d.Composer, d.Stats}
+	return []any{d.Queue, d.Conversation, d.App, d.SLA, d.Composer, d.Stats, d.Accounts}
 }
 
 // Startup is Wails' OnStartup: it starts event delivery.
@@ -126,6 +128,7 @@ func toRow(c convo.Conversation, account string) Row {
 		Public: c.Public, Status: string(c.Status), Priority: int(c.Priority), Assignee: c.Assignee, Tags: tags,
 		CustomerID: c.CustomerID, CustomerName: c.CustomerName, Subject: c.Subject, Preview: c.Preview,
 		LastAt: ms(c.LastAt), DueAt: ms(c.Due), SnoozeUntil: ms(c.SnoozeUntil), Awaiting: !c.AwaitingSince.IsZero(),
+		LinkedID: c.LinkedID,
 	}
 }
 
@@ -278,6 +281,9 @@ func (s *AppService) status() Status {
 	}
 	sync := s.core.Sync.Statuses()
 	for _, a := range accts {
+		if !a.Removed.IsZero() {
+			continue // removed by the agent: its conversations stay, the account is gone
+		}
 		ss := sync[a.ID]
 		state := string(ss.State)
 		if state == "" {

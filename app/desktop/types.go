@@ -24,6 +24,9 @@ type Row struct {
 	DueStart     int64    `json:"dueStart"` // when the clock of dueAt started (for "how much time is left")
 	SnoozeUntil  int64    `json:"snoozeUntil"`
 	Awaiting     bool     `json:"awaiting"` // the customer is waiting for a reply
+	// LinkedID links a public comment and the private conversation its
+	// private reply opened, both ways ("" when none).
+	LinkedID string `json:"linkedId"`
 }
 
 // Filter narrows the queue. Empty fields match everything.

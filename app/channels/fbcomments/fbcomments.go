@@ -27,7 +27,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"sportello/app/channels"
 	"sportello/app/channels/graph"
@@ -185,7 +184,7 @@ func (s *source) Read(ctx context.Context, postID string, w graph.Window) ([]con
 // Items turns a post's comments into inbound items, keeping those in w. The
 // Page's own top-level comments start no conversation and are left out.
 func Items(p Post, pageID string, w graph.Window) []convo.Inbound {
-	subject := shorten(p.Message, 80)
+	subject := graph.Shorten(p.Message, 80)
 	var out []convo.Inbound
 	for _, cm := range p.Comments.Data {
 		if cm.ID == "" || cm.CreatedTime.IsZero() || !w.Contains(cm.CreatedTime.Time, cm.ID) {
@@ -241,15 +240,6 @@ func attachment(cm Comment) []convo.Attachment {
 	return []convo.Attachment{{Type: t, URL: u}}
 }
 
-func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 // Send replies publicly on a comment thread.
 func (c *Channel) Send(ctx context.Context, out channels.Outgoing) (channels.Sent, error) {
 	if err := checkText(convo.PlatformFacebook, out.Text); err != nil {
@@ -258,17 +248,7 @@ func (c *Channel) Send(ctx context.Context, out channels.Outgoing) (channels.Sen
 	if out.ThreadID == "" {
 		return channels.Sent{}, fmt.Errorf("fbcomments: no thread: %w", channels.ErrRejected)
 	}
-	var r struct {
-		ID string `json:"id"`
-	}
-	at, err := c.api.PostForm(ctx, out.ThreadID+"/comments", url.Values{"message": {out.Text}}, &r)
-	if err != nil {
-		return channels.Sent{}, err
-	}
-	if r.ID == "" {
-		return channels.Sent{}, fmt.Errorf("fbcomments: %w: the reply has no ID", graph.ErrTemporary)
-	}
-	return channels.Sent{PlatformID: r.ID, At: at}, nil
+	return c.api.Reply(ctx, out.ThreadID+"/comments", out.Text, "fbcomments")
 }
 
 // PrivateReply sends the one private reply a comment may get and returns
@@ -283,24 +263,15 @@ func (c *Channel) PrivateReply(ctx context.Context, commentID, text string) (str
 // Find reads a thread's replies back for one the Page wrote with this text since.
 func (c *Channel) Find(ctx context.Context, threadID, _, text string, since time.Time) (string, bool, error) {
 	floor := since.Truncate(time.Second)
-	id, found := "", false
 	q := url.Values{"fields": {"id,message,created_time,from{id,name}"}, "order": {"reverse_chronological"}}
-	_, err := graph.GetList(ctx, c.api, threadID+"/comments", q, func(page []Comment) (bool, error) {
-		for _, cm := range page {
-			if cm.CreatedTime.Before(floor) {
-				return false, nil
-			}
-			if cm.From.ID == c.pageID && cm.Message == text {
-				id, found = cm.ID, true
-				return false, nil
-			}
+	cm, found, err := graph.SearchList(ctx, c.api, threadID+"/comments", q, func(cm Comment) (bool, bool) {
+		if cm.CreatedTime.Before(floor) {
+			return false, true
 		}
-		return true, nil
+		mine := cm.From.ID == c.pageID && cm.Message == text
+		return mine, mine
 	})
-	if errors.Is(err, graph.ErrNotFound) {
-		return "", false, nil
-	}
-	return id, found, err
+	return cm.ID, found, err
 }
 
 func checkText(p convo.Platform, text string) error {

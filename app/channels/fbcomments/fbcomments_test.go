@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"sportello/app/channels/channeltest"
-	"sportello/app/channels/graph"
 	"sportello/app/channels/graphsim"
+	"sportello/app/channels/graphsim/simtest"
 )
 
 type desk struct {
@@ -22,29 +22,19 @@ type desk struct {
 
 func newDesk(t *testing.T, so graphsim.Options, o Options) *desk {
 	t.Helper()
-	sim := graphsim.New(so)
-	t.Cleanup(sim.Close)
+	sim := simtest.NewSim(t, so)
 	d := &desk{sim: sim, page: sim.AddPage("Aurora Casa")}
 	d.ch = d.channel(t, o)
-	for i := range 6 {
-		d.users = append(d.users, sim.NewUser(fmt.Sprintf("Commentatore %d", i)))
-	}
-	for _, text := range []string{"Nuova collezione primavera 🌸", "Saldi di fine stagione: fino al 50%", "Orari di apertura per Pasqua"} {
-		d.posts = append(d.posts, sim.AddPost(d.page.ID, text))
-		sim.Advance(time.Minute)
-	}
+	d.users = simtest.Users(sim, "Commentatore %d", 6)
+	d.posts = simtest.Posts(sim, sim.AddPost, d.page.ID, "Nuova collezione primavera 🌸", "Saldi di fine stagione: fino al 50%", "Orari di apertura per Pasqua")
 	return d
 }
 
 func (d *desk) channel(t *testing.T, o Options) *Channel {
 	t.Helper()
-	o.Graph = graph.Options{BaseURL: d.sim.URL(), Version: "v21.0", Token: d.page.Token, Now: d.sim.Now}
+	o.Graph = simtest.Graph(d.sim, d.page)
 	o.PageID = d.page.ID
-	ch, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ch
+	return simtest.Build(t, New, o)
 }
 
 // produce adds n customer comments: every third one replies to an earlier
@@ -64,19 +54,11 @@ func (d *desk) produce(n int) int {
 }
 
 func TestConformance(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		so   graphsim.Options
-		o    Options
-	}{
-		{"default", graphsim.Options{}, Options{}},
-		{"short pages", graphsim.Options{ShortPages: true, PageSize: 2}, Options{PerPull: 1}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			channeltest.Run(t, func(t *testing.T) channeltest.Harness {
-				d := newDesk(t, tc.so, tc.o)
-				return channeltest.Harness{Channel: d.ch, Produce: d.produce}
-			})
-		})
-	}
+	simtest.Conformance(t, []simtest.Case[Options]{
+		{Name: "default"},
+		{Name: "short pages", Sim: graphsim.Options{ShortPages: true, PageSize: 2}, Opts: Options{PerPull: 1}},
+	}, func(t *testing.T, so graphsim.Options, o Options) channeltest.Harness {
+		d := newDesk(t, so, o)
+		return channeltest.Harness{Channel: d.ch, Produce: d.produce}
+	})
 }

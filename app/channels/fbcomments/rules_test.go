@@ -1,7 +1,6 @@
 package fbcomments
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,8 +9,8 @@ import (
 	"time"
 
 	"sportello/app/channels"
-	"sportello/app/channels/graph"
 	"sportello/app/channels/graphsim"
+	"sportello/app/channels/graphsim/simtest"
 	"sportello/app/channels/messenger"
 	"sportello/app/convo"
 	"sportello/app/store"
@@ -23,41 +22,9 @@ const (
 	dmAcct = "fb-page-messenger"
 )
 
-func pullAll(t *testing.T, ch channels.Channel, cur string) ([]convo.Inbound, string) {
-	t.Helper()
-	var all []convo.Inbound
-	for range 1000 {
-		b, err := ch.Pull(t.Context(), cur)
-		if err != nil {
-			t.Fatalf("Pull(%q) = %v", cur, err)
-		}
-		all = append(all, b.Items...)
-		cur = b.Cursor
-		if !b.More {
-			return all, cur
-		}
-	}
-	t.Fatal("Pull never ends")
-	return nil, ""
-}
-
-func openStore(t *testing.T, sim *graphsim.Sim) *store.Store {
-	t.Helper()
-	st, err := store.Open("", store.Options{InMemory: true, Now: sim.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
 func (d *desk) messenger(t *testing.T) *messenger.Channel {
 	t.Helper()
-	ch, err := messenger.New(messenger.Options{Graph: graph.Options{BaseURL: d.sim.URL(), Version: "v21.0", Token: d.page.Token, Now: d.sim.Now}, PageID: d.page.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ch
+	return simtest.Build(t, messenger.New, messenger.Options{Graph: simtest.Graph(d.sim, d.page), PageID: d.page.ID})
 }
 
 func TestThreads(t *testing.T) {
@@ -74,7 +41,7 @@ func TestThreads(t *testing.T) {
 	own := d.sim.Comment(d.posts[1], nil, "Scrivete qui le vostre domande!") // the Page's own: no conversation
 	d.sim.Advance(time.Minute)
 	q := d.sim.Comment(own, b, "Spedite in Svizzera?")
-	items, _ := pullAll(t, d.ch, "")
+	items, _ := simtest.PullAll(t, d.ch, "")
 	type row struct {
 		id, thread string
 		dir        convo.Direction
@@ -105,7 +72,7 @@ func TestThreads(t *testing.T) {
 func TestPrivateReply(t *testing.T) {
 	d := newDesk(t, graphsim.Options{}, Options{})
 	dm := d.messenger(t)
-	st := openStore(t, d.sim)
+	st := simtest.OpenStore(t, d.sim)
 	e := syncer.New(st, d.sim.Now, nil, nil)
 	u := d.users[0]
 	comment := d.sim.Comment(d.posts[0], u, "Ordine 48213 mai arrivato, vergogna!")
@@ -224,22 +191,6 @@ func TestFindAfterLostAnswer(t *testing.T) {
 	}
 }
 
-type crashing struct {
-	channels.Channel
-	n int
-}
-
-var errCrash = errors.New("crash")
-
-func (c *crashing) Pull(ctx context.Context, cur string) (channels.Batch, error) {
-	b, err := c.Channel.Pull(ctx, cur)
-	c.n--
-	if c.n <= 0 {
-		return channels.Batch{}, errCrash
-	}
-	return b, err
-}
-
 func TestRestartMidSync(t *testing.T) {
 	for _, crashAt := range []int{1, 2, 4} {
 		t.Run(fmt.Sprint("crash at pull ", crashAt), func(t *testing.T) {
@@ -248,27 +199,14 @@ func TestRestartMidSync(t *testing.T) {
 				d.posts = append(d.posts, d.sim.AddPost(d.page.ID, "Altro post"))
 			}
 			d.produce(40)
-			st := openStore(t, d.sim)
+			st := simtest.OpenStore(t, d.sim)
 			e := syncer.New(st, d.sim.Now, nil, nil)
-			var stored, dups int
-			res, err := e.SyncOnce(t.Context(), acct, &crashing{Channel: d.ch, n: crashAt})
-			stored += res.Stored
-			if !errors.Is(err, errCrash) {
-				t.Fatalf("first SyncOnce = %v, want the crash", err)
-			}
+			stored := simtest.SyncCrashing(t, e, acct, d.ch, crashAt)
 			d.sim.Advance(time.Minute)
 			d.produce(6)
 			d.sim.Comment(d.tops[0], nil, "Risposta della Pagina")
-			ch := d.channel(t, Options{PerPull: 1})
-			for range 3 {
-				d.sim.Advance(10 * time.Second)
-				res, err := e.SyncOnce(t.Context(), acct, ch)
-				if err != nil {
-					t.Fatal(err)
-				}
-				stored += res.Stored
-				dups += res.Duplicates
-			}
+			more, dups := simtest.Resume(t, d.sim, e, acct, d.channel(t, Options{PerPull: 1}))
+			stored += more
 			want := d.sim.Comments(d.page.ID)
 			if stored != len(want) || dups != 0 {
 				t.Errorf("stored %d with %d duplicates, want %d and none", stored, dups, len(want))
@@ -278,13 +216,7 @@ func TestRestartMidSync(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				n := 0
-				for _, m := range msgs {
-					if m.PlatformID == c.ID {
-						n++
-					}
-				}
-				if n != 1 {
+				if n := simtest.Count(msgs, c.ID); n != 1 {
 					t.Errorf("comment %s stored %d times in thread %s", c.ID, n, c.Top)
 				}
 			}

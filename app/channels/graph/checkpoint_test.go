@@ -93,6 +93,13 @@ func walker(t *testing.T, now func() time.Time) *Walker {
 	return &Walker{API: c, PerPull: 2}
 }
 
+// fakeWalk is a walker on a fake source whose clock starts at t0.
+func fakeWalk(t *testing.T) (t0 time.Time, src *fakeSource, w *Walker) {
+	t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	src = &fakeSource{now: t0}
+	return t0, src, walker(t, func() time.Time { return src.now })
+}
+
 func pullAll(t *testing.T, w *Walker, src Source, cur string) ([]string, string) {
 	t.Helper()
 	var ids []string
@@ -114,9 +121,7 @@ func pullAll(t *testing.T, w *Walker, src Source, cur string) ([]string, string)
 }
 
 func TestWalkSameSecond(t *testing.T) {
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	src := &fakeSource{now: t0}
-	w := walker(t, func() time.Time { return src.now })
+	t0, src, w := fakeWalk(t)
 	src.add("a", "a1", t0)
 	src.add("b", "b1", t0)
 	got, cur := pullAll(t, w, src, "")
@@ -137,9 +142,7 @@ func TestWalkSameSecond(t *testing.T) {
 }
 
 func TestWalkLeavesLaterItemsForTheNextWalk(t *testing.T) {
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	src := &fakeSource{now: t0}
-	w := walker(t, func() time.Time { return src.now })
+	t0, src, w := fakeWalk(t)
 	for _, c := range []string{"a", "b", "c", "d", "e"} {
 		src.add(c, c+"1", t0.Add(-time.Minute))
 	}
@@ -162,9 +165,7 @@ func TestWalkLeavesLaterItemsForTheNextWalk(t *testing.T) {
 }
 
 func TestWalkKeepsProgressOnError(t *testing.T) {
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	src := &fakeSource{now: t0}
-	w := walker(t, func() time.Time { return src.now })
+	t0, src, w := fakeWalk(t)
 	src.add("a", "a1", t0)
 	src.add("b", "b1", t0)
 	src.add("c", "c1", t0)

@@ -338,21 +338,15 @@ func (d *DMs) Find(ctx context.Context, recipient, text string, since time.Time)
 	}
 	floor := since.Truncate(time.Second)
 	for _, c := range l.Data {
-		id, found := "", false
-		err := Each(ctx, d.API, c.Messages, func(page []Message) (bool, error) {
-			for _, m := range page {
-				if m.CreatedTime.Before(floor) {
-					return false, nil
-				}
-				if m.From.ID == d.Self && m.Message == text {
-					id, found = m.ID, true
-					return false, nil
-				}
+		m, found, err := Search(ctx, d.API, c.Messages, func(m Message) (bool, bool) {
+			if m.CreatedTime.Before(floor) {
+				return false, true
 			}
-			return true, nil
+			mine := m.From.ID == d.Self && m.Message == text
+			return mine, mine
 		})
 		if err != nil || found {
-			return id, found, err
+			return m.ID, found, err
 		}
 	}
 	return "", false, nil

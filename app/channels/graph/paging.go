@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -60,4 +61,40 @@ func GetList[T any](ctx context.Context, c *Client, path string, q url.Values, f
 		return at, err
 	}
 	return at, Each(ctx, c, first, fn)
+}
+
+// Search calls match with each item of a list, from first on, following
+// paging as Each does, until match answers done, and returns the item match
+// found (found and done) if any.
+func Search[T any](ctx context.Context, c *Client, first List[T], match func(item T) (found, done bool)) (T, bool, error) {
+	var hit T
+	ok := false
+	err := Each(ctx, c, first, searcher(match, &hit, &ok))
+	return hit, ok, err
+}
+
+// SearchList is Search on the list at path. A list that does not exist
+// (ErrNotFound) holds nothing.
+func SearchList[T any](ctx context.Context, c *Client, path string, q url.Values, match func(item T) (found, done bool)) (T, bool, error) {
+	var hit T
+	ok := false
+	_, err := GetList(ctx, c, path, q, searcher(match, &hit, &ok))
+	if errors.Is(err, ErrNotFound) {
+		return hit, false, nil
+	}
+	return hit, ok, err
+}
+
+func searcher[T any](match func(T) (found, done bool), hit *T, ok *bool) func(page []T) (bool, error) {
+	return func(page []T) (bool, error) {
+		for _, it := range page {
+			if found, done := match(it); done {
+				if found {
+					*hit, *ok = it, true
+				}
+				return false, nil
+			}
+		}
+		return true, nil
+	}
 }

@@ -664,11 +664,9 @@ func (s *Sim) render(rq *request, obj any, fields []field) (map[string]any, *api
 			case "participants", "senders":
 				out[name] = map[string]any{"data": []any{s.person(v.owner, v.user), s.person(v.owner, nil)}}
 			case "messages":
-				m, e := s.edge(rq, v, v.id, f, "")
-				if e != nil {
+				if e := s.nested(rq, out, name, v, v.id, f); e != nil {
 					return nil, e
 				}
-				out[name] = m
 			case "link":
 				out[name] = "/" + v.owner.ID + "/inbox/" + v.id
 			case "snippet":
@@ -708,11 +706,9 @@ func (s *Sim) render(rq *request, obj any, fields []field) (map[string]any, *api
 				out[name] = v.text
 			case "attachments":
 				if len(v.atts) > 0 {
-					m, e := s.edge(rq, v, v.id, f, "")
-					if e != nil {
+					if e := s.nested(rq, out, name, v, v.id, f); e != nil {
 						return nil, e
 					}
-					out[name] = m
 				}
 			case "is_unsupported":
 				out[name] = false
@@ -766,11 +762,9 @@ func (s *Sim) render(rq *request, obj any, fields []field) (map[string]any, *api
 			case "from":
 				out[name] = s.person(v.owner, nil)
 			case "comments":
-				m, e := s.edge(rq, v, v.id, f, "")
-				if e != nil {
+				if e := s.nested(rq, out, name, v, v.id, f); e != nil {
 					return nil, e
 				}
-				out[name] = m
 			case "is_published":
 				out[name] = true
 			case "status_type":
@@ -802,11 +796,9 @@ func (s *Sim) render(rq *request, obj any, fields []field) (map[string]any, *api
 			case "username":
 				out[name] = v.owner.Username
 			case "comments":
-				m, e := s.edge(rq, v, v.id, f, "")
-				if e != nil {
+				if e := s.nested(rq, out, name, v, v.id, f); e != nil {
 					return nil, e
 				}
-				out[name] = m
 			}
 		}
 	case *comment:
@@ -855,17 +847,25 @@ func (s *Sim) render(rq *request, obj any, fields []field) (map[string]any, *api
 			case "permalink_url":
 				out[name] = "https://www.facebook.com/" + v.id
 			case "comments":
-				m, e := s.edge(rq, v, v.id, f, "")
-				if e != nil {
+				if e := s.nested(rq, out, name, v, v.id, f); e != nil {
 					return nil, e
 				}
-				out[name] = m
 			}
 		}
 	default:
 		return nil, errorf(1, 0, "An unknown error occurred")
 	}
 	return out, nil
+}
+
+// nested renders obj's edge f into out[name].
+func (s *Sim) nested(rq *request, out map[string]any, name string, obj any, id string, f field) *apiError {
+	m, e := s.edge(rq, obj, id, f, "")
+	if e != nil {
+		return e
+	}
+	out[name] = m
+	return nil
 }
 
 func (s *Sim) renderIGComment(rq *request, v *comment, fields []field) (map[string]any, *apiError) {
@@ -896,11 +896,9 @@ func (s *Sim) renderIGComment(rq *request, v *comment, fields []field) (map[stri
 			out[name] = map[string]any{"id": v.media.id, "media_product_type": "FEED"}
 		case "replies":
 			if v.parent == nil {
-				m, e := s.edge(rq, v, v.id, f, "")
-				if e != nil {
+				if e := s.nested(rq, out, name, v, v.id, f); e != nil {
 					return nil, e
 				}
-				out[name] = m
 			}
 		}
 	}

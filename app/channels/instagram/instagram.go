@@ -28,7 +28,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"sportello/app/channels"
 	"sportello/app/channels/graph"
@@ -209,7 +208,7 @@ const commentFields = "id,text,timestamp,username,from,parent_id,hidden"
 // Items turns a post's comments and their replies into inbound items,
 // keeping those in w. The account's own top-level comments start no conversation.
 func Items(m Media, self string, w graph.Window) []convo.Inbound {
-	subject := shorten(m.Caption, 80)
+	subject := graph.Shorten(m.Caption, 80)
 	var out []convo.Inbound
 	add := func(cm Comment, top Comment) {
 		if cm.ID == "" || cm.Timestamp.IsZero() || !w.Contains(cm.Timestamp.Time, cm.ID) {
@@ -261,15 +260,6 @@ func person(cm Comment) convo.Identity {
 	return graph.Identity(p, convo.PlatformInstagram)
 }
 
-func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 // Send replies in a Direct conversation, or publicly on a comment thread.
 func (c *Channel) Send(ctx context.Context, out channels.Outgoing) (channels.Sent, error) {
 	if err := checkText(out.Text); err != nil {
@@ -279,17 +269,7 @@ func (c *Channel) Send(ctx context.Context, out channels.Outgoing) (channels.Sen
 	if !isComment {
 		return c.dms.Send(ctx, out.ThreadID, out.Text, out.Tag)
 	}
-	var r struct {
-		ID string `json:"id"`
-	}
-	at, err := c.api.PostForm(ctx, top+"/replies", url.Values{"message": {out.Text}}, &r)
-	if err != nil {
-		return channels.Sent{}, err
-	}
-	if r.ID == "" {
-		return channels.Sent{}, fmt.Errorf("instagram: %w: the reply has no ID", graph.ErrTemporary)
-	}
-	return channels.Sent{PlatformID: r.ID, At: at}, nil
+	return c.api.Reply(ctx, top+"/replies", out.Text, "instagram")
 }
 
 // PrivateReply sends the one private reply a comment may get (commentID, or
@@ -309,20 +289,11 @@ func (c *Channel) Find(ctx context.Context, threadID, _, text string, since time
 		return c.dms.Find(ctx, threadID, text, since)
 	}
 	floor := since.Truncate(time.Second)
-	id, found := "", false
-	_, err := graph.GetList(ctx, c.api, top+"/replies", url.Values{"fields": {commentFields}}, func(page []Comment) (bool, error) {
-		for _, cm := range page {
-			if mine(cm, c.self) && cm.Text == text && !cm.Timestamp.Before(floor) {
-				id, found = cm.ID, true
-				return false, nil
-			}
-		}
-		return true, nil
+	cm, found, err := graph.SearchList(ctx, c.api, top+"/replies", url.Values{"fields": {commentFields}}, func(cm Comment) (bool, bool) {
+		found := mine(cm, c.self) && cm.Text == text && !cm.Timestamp.Before(floor)
+		return found, found
 	})
-	if errors.Is(err, graph.ErrNotFound) {
-		return "", false, nil
-	}
-	return id, found, err
+	return cm.ID, found, err
 }
 
 func checkText(text string) error {

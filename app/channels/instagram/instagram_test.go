@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"sportello/app/channels/channeltest"
-	"sportello/app/channels/graph"
 	"sportello/app/channels/graphsim"
+	"sportello/app/channels/graphsim/simtest"
 )
 
 type desk struct {
@@ -22,29 +22,19 @@ type desk struct {
 
 func newDesk(t *testing.T, so graphsim.Options, o Options) *desk {
 	t.Helper()
-	sim := graphsim.New(so)
-	t.Cleanup(sim.Close)
+	sim := simtest.NewSim(t, so)
 	d := &desk{sim: sim, acct: sim.AddInstagram("auroracasa")}
 	d.ch = d.channel(t, o)
-	for i := range 6 {
-		d.users = append(d.users, sim.NewUser(fmt.Sprintf("Follower %d", i)))
-	}
-	for _, c := range []string{"Il nuovo divano Nuvola ☁️", "Dietro le quinte del negozio di Milano"} {
-		d.media = append(d.media, sim.AddMedia(d.acct.ID, c))
-		sim.Advance(time.Minute)
-	}
+	d.users = simtest.Users(sim, "Follower %d", 6)
+	d.media = simtest.Posts(sim, sim.AddMedia, d.acct.ID, "Il nuovo divano Nuvola ☁️", "Dietro le quinte del negozio di Milano")
 	return d
 }
 
 func (d *desk) channel(t *testing.T, o Options) *Channel {
 	t.Helper()
-	o.Graph = graph.Options{BaseURL: d.sim.URL(), Version: "v21.0", Token: d.acct.Token, Now: d.sim.Now}
+	o.Graph = simtest.Graph(d.sim, d.acct)
 	o.AccountID = d.acct.ID
-	ch, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ch
+	return simtest.Build(t, New, o)
 }
 
 // produce adds n inbound items: Direct messages, new comments and replies in turn.
@@ -66,19 +56,11 @@ func (d *desk) produce(n int) int {
 }
 
 func TestConformance(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		so   graphsim.Options
-		o    Options
-	}{
-		{"default", graphsim.Options{}, Options{}},
-		{"short pages", graphsim.Options{ShortPages: true, PageSize: 2, MessagePage: 2}, Options{PerPull: 1}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			channeltest.Run(t, func(t *testing.T) channeltest.Harness {
-				d := newDesk(t, tc.so, tc.o)
-				return channeltest.Harness{Channel: d.ch, Produce: d.produce}
-			})
-		})
-	}
+	simtest.Conformance(t, []simtest.Case[Options]{
+		{Name: "default"},
+		{Name: "short pages", Sim: graphsim.Options{ShortPages: true, PageSize: 2, MessagePage: 2}, Opts: Options{PerPull: 1}},
+	}, func(t *testing.T, so graphsim.Options, o Options) channeltest.Harness {
+		d := newDesk(t, so, o)
+		return channeltest.Harness{Channel: d.ch, Produce: d.produce}
+	})
 }

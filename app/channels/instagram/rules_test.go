@@ -1,7 +1,6 @@
 package instagram
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,30 +9,13 @@ import (
 
 	"sportello/app/channels"
 	"sportello/app/channels/graphsim"
+	"sportello/app/channels/graphsim/simtest"
 	"sportello/app/convo"
 	"sportello/app/store"
 	"sportello/app/syncer"
 )
 
 const acct = "ig-auroracasa"
-
-func pullAll(t *testing.T, ch channels.Channel, cur string) ([]convo.Inbound, string) {
-	t.Helper()
-	var all []convo.Inbound
-	for range 1000 {
-		b, err := ch.Pull(t.Context(), cur)
-		if err != nil {
-			t.Fatalf("Pull(%q) = %v", cur, err)
-		}
-		all = append(all, b.Items...)
-		cur = b.Cursor
-		if !b.More {
-			return all, cur
-		}
-	}
-	t.Fatal("Pull never ends")
-	return nil, ""
-}
 
 func dm(thread, text, tag string) channels.Outgoing {
 	return channels.Outgoing{ThreadID: thread, ClientID: "o1", Text: text, Kind: convo.KindDM, Tag: tag}
@@ -89,7 +71,7 @@ func TestCommentThreads(t *testing.T) {
 	own := d.sim.Comment(d.media[1], nil, "Scriveteci le vostre domande")
 	d.sim.Advance(time.Second)
 	ownReply := d.sim.Comment(own, b, "Spedite all'estero?")
-	items, cur := pullAll(t, d.ch, "")
+	items, cur := simtest.PullAll(t, d.ch, "")
 	threads := map[string]string{}
 	for _, it := range items {
 		threads[it.Message.PlatformID] = it.ThreadID
@@ -106,7 +88,7 @@ func TestCommentThreads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, _ = pullAll(t, d.ch, cur)
+	items, _ = simtest.PullAll(t, d.ch, cur)
 	if len(items) != 1 || items[0].Message.PlatformID != sent.PlatformID || items[0].Message.Direction != convo.DirOut ||
 		items[0].ThreadID != CommentThread(top) || items[0].Customer.Handle != a.IGSID {
 		t.Errorf("after the public reply, pulled %+v", items)
@@ -120,11 +102,7 @@ func TestCommentThreads(t *testing.T) {
 
 func TestPrivateReply(t *testing.T) {
 	d := newDesk(t, graphsim.Options{}, Options{})
-	st, err := store.Open("", store.Options{InMemory: true, Now: d.sim.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := simtest.OpenStore(t, d.sim)
 	e := syncer.New(st, d.sim.Now, nil, nil)
 	u := d.users[2]
 	comment := d.sim.Comment(d.media[0], u, "Il mio ordine è in ritardo")
@@ -165,12 +143,12 @@ func TestDetailCap(t *testing.T) {
 	d := newDesk(t, graphsim.Options{MessagePage: 6}, Options{})
 	u := d.users[0]
 	d.sim.UserMessage(d.acct.ID, u, "prima")
-	_, cur := pullAll(t, d.ch, "")
+	_, cur := simtest.PullAll(t, d.ch, "")
 	for i := range 24 {
 		d.sim.Advance(2 * time.Second)
 		d.sim.UserMessage(d.acct.ID, u, fmt.Sprint("raffica ", i))
 	}
-	items, _ := pullAll(t, d.ch, cur)
+	items, _ := simtest.PullAll(t, d.ch, cur)
 	var msgs, notes int
 	for _, it := range items {
 		switch {
@@ -214,51 +192,18 @@ func TestFindAfterLostAnswer(t *testing.T) {
 	}
 }
 
-type crashing struct {
-	channels.Channel
-	n int
-}
-
-var errCrash = errors.New("crash")
-
-func (c *crashing) Pull(ctx context.Context, cur string) (channels.Batch, error) {
-	b, err := c.Channel.Pull(ctx, cur)
-	c.n--
-	if c.n <= 0 {
-		return channels.Batch{}, errCrash
-	}
-	return b, err
-}
-
 func TestRestartMidSync(t *testing.T) {
 	for _, crashAt := range []int{1, 2, 4} {
 		t.Run(fmt.Sprint("crash at pull ", crashAt), func(t *testing.T) {
 			d := newDesk(t, graphsim.Options{PageSize: 2, MessagePage: 2}, Options{PerPull: 1})
 			d.produce(45)
-			st, err := store.Open("", store.Options{InMemory: true, Now: d.sim.Now})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := simtest.OpenStore(t, d.sim)
 			e := syncer.New(st, d.sim.Now, nil, nil)
-			var stored, dups int
-			res, err := e.SyncOnce(t.Context(), acct, &crashing{Channel: d.ch, n: crashAt})
-			stored += res.Stored
-			if !errors.Is(err, errCrash) {
-				t.Fatalf("first SyncOnce = %v, want the crash", err)
-			}
+			stored := simtest.SyncCrashing(t, e, acct, d.ch, crashAt)
 			d.sim.Advance(time.Minute)
 			d.produce(9)
-			ch := d.channel(t, Options{PerPull: 1})
-			for range 3 {
-				d.sim.Advance(10 * time.Second)
-				res, err := e.SyncOnce(t.Context(), acct, ch)
-				if err != nil {
-					t.Fatal(err)
-				}
-				stored += res.Stored
-				dups += res.Duplicates
-			}
+			more, dups := simtest.Resume(t, d.sim, e, acct, d.channel(t, Options{PerPull: 1}))
+			stored += more
 			want := len(d.sim.Messages(d.acct.ID)) + len(d.sim.Comments(d.acct.ID))
 			if stored != want || dups != 0 {
 				t.Errorf("stored %d with %d duplicates, want %d and none", stored, dups, want)
@@ -277,12 +222,4 @@ func TestRestartMidSync(t *testing.T) {
 	}
 }
 
-func hasOnce(msgs []convo.Message, id string) bool {
-	n := 0
-	for _, m := range msgs {
-		if m.PlatformID == id {
-			n++
-		}
-	}
-	return n == 1
-}
+func hasOnce(msgs []convo.Message, id string) bool { return simtest.Count(msgs, id) == 1 }

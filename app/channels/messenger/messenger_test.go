@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"sportello/app/channels/channeltest"
-	"sportello/app/channels/graph"
 	"sportello/app/channels/graphsim"
+	"sportello/app/channels/graphsim/simtest"
 )
 
 // desk is a simulated Page with its channel.
@@ -20,27 +20,19 @@ type desk struct {
 
 func newDesk(t *testing.T, so graphsim.Options, o Options) *desk {
 	t.Helper()
-	sim := graphsim.New(so)
-	t.Cleanup(sim.Close)
-	page := sim.AddPage("Aurora Casa")
-	d := &desk{sim: sim, page: page}
+	sim := simtest.NewSim(t, so)
+	d := &desk{sim: sim, page: sim.AddPage("Aurora Casa")}
 	d.ch = d.channel(t, o)
-	for i := range 8 {
-		d.users = append(d.users, sim.NewUser(fmt.Sprintf("Cliente %d", i)))
-	}
+	d.users = simtest.Users(sim, "Cliente %d", 8)
 	return d
 }
 
 // channel is a new channel instance on the desk's Page, as after a restart.
 func (d *desk) channel(t *testing.T, o Options) *Channel {
 	t.Helper()
-	o.Graph = graph.Options{BaseURL: d.sim.URL(), Version: "v21.0", Token: d.page.Token, Now: d.sim.Now}
+	o.Graph = simtest.Graph(d.sim, d.page)
 	o.PageID = d.page.ID
-	ch, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ch
+	return simtest.Build(t, New, o)
 }
 
 // produce makes customers write n messages, a few seconds apart, spread
@@ -54,19 +46,11 @@ func (d *desk) produce(n int) int {
 }
 
 func TestConformance(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		so   graphsim.Options
-		o    Options
-	}{
-		{"default", graphsim.Options{}, Options{}},
-		{"short pages", graphsim.Options{ShortPages: true, PageSize: 4, MessagePage: 3}, Options{PerPull: 2}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			channeltest.Run(t, func(t *testing.T) channeltest.Harness {
-				d := newDesk(t, tc.so, tc.o)
-				return channeltest.Harness{Channel: d.ch, Produce: d.produce}
-			})
-		})
-	}
+	simtest.Conformance(t, []simtest.Case[Options]{
+		{Name: "default"},
+		{Name: "short pages", Sim: graphsim.Options{ShortPages: true, PageSize: 4, MessagePage: 3}, Opts: Options{PerPull: 2}},
+	}, func(t *testing.T, so graphsim.Options, o Options) channeltest.Harness {
+		d := newDesk(t, so, o)
+		return channeltest.Harness{Channel: d.ch, Produce: d.produce}
+	})
 }

@@ -12,30 +12,13 @@ import (
 	"sportello/app/channels"
 	"sportello/app/channels/graph"
 	"sportello/app/channels/graphsim"
+	"sportello/app/channels/graphsim/simtest"
 	"sportello/app/convo"
 	"sportello/app/store"
 	"sportello/app/syncer"
 )
 
 const acct = "fb-page-messenger"
-
-func pullAll(t *testing.T, ch channels.Channel, cur string) ([]convo.Inbound, string) {
-	t.Helper()
-	var all []convo.Inbound
-	for range 1000 {
-		b, err := ch.Pull(t.Context(), cur)
-		if err != nil {
-			t.Fatalf("Pull(%q) = %v", cur, err)
-		}
-		all = append(all, b.Items...)
-		cur = b.Cursor
-		if !b.More {
-			return all, cur
-		}
-	}
-	t.Fatal("Pull never ends")
-	return nil, ""
-}
 
 func send(ch *Channel, thread, text, tag string) error {
 	_, err := ch.Send(context.Background(), channels.Outgoing{ThreadID: thread, ClientID: "o1", Text: text, Kind: convo.KindDM, Tag: tag})
@@ -106,7 +89,7 @@ func TestSendRefusals(t *testing.T) {
 func TestExpiredToken(t *testing.T) {
 	d := newDesk(t, graphsim.Options{}, Options{})
 	d.produce(3)
-	st := openStore(t, d.sim)
+	st := simtest.OpenStore(t, d.sim)
 	e := syncer.New(st, d.sim.Now, nil, nil)
 	if _, err := e.SyncOnce(t.Context(), acct, d.ch); err != nil {
 		t.Fatal(err)
@@ -119,16 +102,6 @@ func TestExpiredToken(t *testing.T) {
 	if err := send(d.ch, d.users[0].PSID, "Ciao", ""); !errors.Is(err, channels.ErrAuth) {
 		t.Errorf("Send with an expired token = %v, want ErrAuth", err)
 	}
-}
-
-func openStore(t *testing.T, sim *graphsim.Sim) *store.Store {
-	t.Helper()
-	st, err := store.Open("", store.Options{InMemory: true, Now: sim.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 // checkStore compares the store with the simulator: every message once.
@@ -161,7 +134,7 @@ func TestThrottlingThenRecovery(t *testing.T) {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			d := newDesk(t, graphsim.Options{}, Options{PerPull: 3})
 			d.produce(16) // 8 conversations: three Pulls
-			st := openStore(t, d.sim)
+			st := simtest.OpenStore(t, d.sim)
 			e := syncer.New(st, d.sim.Now, nil, nil)
 			// The listing and the first Pull pass; reading the fourth conversation is throttled.
 			d.sim.Fail(graphsim.Fault{Code: code, Regain: 2, Match: "/t_", Skip: 3})
@@ -191,7 +164,7 @@ func TestTransientErrorsThenRecovery(t *testing.T) {
 	for _, f := range []graphsim.Fault{{Code: 2}, {Status: 503}, {Drop: true}, {Code: 1, Status: 500}} {
 		d := newDesk(t, graphsim.Options{}, Options{})
 		d.produce(5)
-		st := openStore(t, d.sim)
+		st := simtest.OpenStore(t, d.sim)
 		e := syncer.New(st, d.sim.Now, nil, nil)
 		d.sim.Fail(f)
 		_, err := e.SyncOnce(t.Context(), acct, d.ch)
@@ -210,7 +183,7 @@ func TestTransientErrorsThenRecovery(t *testing.T) {
 // before Meta throttles, and everything still arrives.
 func TestStaysUnderBudget(t *testing.T) {
 	d := newDesk(t, graphsim.Options{CallBudget: 120}, Options{PerPull: 10})
-	st := openStore(t, d.sim)
+	st := simtest.OpenStore(t, d.sim)
 	e := syncer.New(st, d.sim.Now, nil, nil)
 	polls := 0
 	for i := range 4 * 60 * 4 {
@@ -238,25 +211,6 @@ func TestStaysUnderBudget(t *testing.T) {
 	t.Logf("%d polls, %d calls, final usage %d%%", polls, calls, d.ch.API().Usage().Max())
 }
 
-// crashing is a channel that dies on its n-th Pull after the platform
-// answered: what it read never reaches the store, as in a crash between the
-// network and the disk.
-type crashing struct {
-	channels.Channel
-	n int
-}
-
-var errCrash = errors.New("crash")
-
-func (c *crashing) Pull(ctx context.Context, cur string) (channels.Batch, error) {
-	b, err := c.Channel.Pull(ctx, cur)
-	c.n--
-	if c.n <= 0 {
-		return channels.Batch{}, errCrash
-	}
-	return b, err
-}
-
 func TestRestartMidSync(t *testing.T) {
 	for _, crashAt := range []int{1, 2, 3, 5} {
 		t.Run(fmt.Sprint("crash at pull ", crashAt), func(t *testing.T) {
@@ -272,14 +226,10 @@ func TestRestartMidSync(t *testing.T) {
 					d.sim.AccountMessage(d.page.ID, u, fmt.Sprint("risposta ", i))
 				}
 			}
-			st := openStore(t, d.sim)
+			st := simtest.OpenStore(t, d.sim)
 			e := syncer.New(st, d.sim.Now, nil, nil)
 			var total store.IngestResult
-			res, err := e.SyncOnce(t.Context(), acct, &crashing{Channel: d.ch, n: crashAt})
-			total.Stored += res.Stored
-			if !errors.Is(err, errCrash) {
-				t.Fatalf("first SyncOnce = %v, want the crash", err)
-			}
+			total.Stored = simtest.SyncCrashing(t, e, acct, d.ch, crashAt)
 			if cur, _ := st.Cursor(acct); crashAt > 1 && !strings.Contains(cur, `"walk"`) {
 				t.Fatalf("cursor after the crash = %q, want a walk in progress", cur)
 			}
@@ -290,16 +240,9 @@ func TestRestartMidSync(t *testing.T) {
 			d.sim.UserMessage(d.page.ID, d.sim.NewUser("Nuova Cliente"), "prima volta")
 			d.sim.AccountMessage(d.page.ID, d.users[3], "risposta da Business Suite")
 			// A new instance resumes from the stored cursor.
-			ch := d.channel(t, Options{PerPull: 3})
-			for range 3 {
-				d.sim.Advance(10 * time.Second)
-				res, err := e.SyncOnce(t.Context(), acct, ch)
-				if err != nil {
-					t.Fatal(err)
-				}
-				total.Stored += res.Stored
-				total.Duplicates += res.Duplicates
-			}
+			stored, dups := simtest.Resume(t, d.sim, e, acct, d.channel(t, Options{PerPull: 3}))
+			total.Stored += stored
+			total.Duplicates += dups
 			checkStore(t, st, d)
 			if want := len(d.sim.Messages(d.page.ID)); total.Stored != want || total.Duplicates != 0 {
 				t.Errorf("stored %d with %d duplicates, want %d and none delivered twice", total.Stored, total.Duplicates, want)
@@ -313,7 +256,7 @@ func TestRestartMidSync(t *testing.T) {
 func TestConversationMovingDuringListing(t *testing.T) {
 	d := newDesk(t, graphsim.Options{PageSize: 2}, Options{})
 	var cur string
-	_, cur = pullAll(t, d.ch, cur)
+	_, cur = simtest.PullAll(t, d.ch, cur)
 	var ids []string
 	for _, u := range d.users { // eight conversations, oldest first
 		d.sim.Advance(time.Minute)
@@ -325,7 +268,7 @@ func TestConversationMovingDuringListing(t *testing.T) {
 		d.sim.Advance(time.Second)
 		late = d.sim.UserMessage(d.page.ID, d.users[0], "ancora io")
 	})
-	items, cur := pullAll(t, d.ch, cur)
+	items, cur := simtest.PullAll(t, d.ch, cur)
 	got := map[string]int{}
 	for _, it := range items {
 		got[it.Message.PlatformID]++
@@ -335,7 +278,7 @@ func TestConversationMovingDuringListing(t *testing.T) {
 			t.Errorf("message %s delivered %d times, want once", id, got[id])
 		}
 	}
-	items, _ = pullAll(t, d.ch, cur)
+	items, _ = simtest.PullAll(t, d.ch, cur)
 	for _, it := range items {
 		got[it.Message.PlatformID]++
 	}
@@ -347,19 +290,19 @@ func TestConversationMovingDuringListing(t *testing.T) {
 func TestSameSecond(t *testing.T) {
 	d := newDesk(t, graphsim.Options{}, Options{})
 	d.sim.UserMessage(d.page.ID, d.users[0], "uno")
-	items, cur := pullAll(t, d.ch, "")
+	items, cur := simtest.PullAll(t, d.ch, "")
 	if len(items) != 1 {
 		t.Fatalf("first pull = %d items", len(items))
 	}
 	// Same second as the checkpoint: neither lost nor repeated.
 	d.sim.UserMessage(d.page.ID, d.users[0], "due")
 	d.sim.UserMessage(d.page.ID, d.users[1], "tre")
-	items, cur = pullAll(t, d.ch, cur)
+	items, cur = simtest.PullAll(t, d.ch, cur)
 	if len(items) != 2 {
 		t.Errorf("pull in the same second = %d items, want 2", len(items))
 	}
 	d.sim.Advance(time.Second)
-	if items, _ = pullAll(t, d.ch, cur); len(items) != 0 {
+	if items, _ = simtest.PullAll(t, d.ch, cur); len(items) != 0 {
 		t.Errorf("pull with nothing new = %d items", len(items))
 	}
 }
@@ -368,12 +311,12 @@ func TestDetailCap(t *testing.T) {
 	d := newDesk(t, graphsim.Options{MessagePage: 7}, Options{})
 	u := d.users[0]
 	d.sim.UserMessage(d.page.ID, u, "prima")
-	_, cur := pullAll(t, d.ch, "")
+	_, cur := simtest.PullAll(t, d.ch, "")
 	for i := range 25 { // more than the API shows in detail
 		d.sim.Advance(3 * time.Second)
 		d.sim.UserMessage(d.page.ID, u, fmt.Sprint("raffica ", i))
 	}
-	items, cur := pullAll(t, d.ch, cur)
+	items, cur := simtest.PullAll(t, d.ch, cur)
 	var msgs, notes int
 	for _, it := range items {
 		switch it.Message.Direction {
@@ -390,13 +333,13 @@ func TestDetailCap(t *testing.T) {
 		t.Errorf("pull after 25 messages = %d messages and %d notes, want the 20 the API shows and one note", msgs, notes)
 	}
 	// The note is stored like any item and is not repeated.
-	st := openStore(t, d.sim)
+	st := simtest.OpenStore(t, d.sim)
 	if _, err := st.Ingest(acct, items, cur); err != nil {
 		t.Fatal(err)
 	}
 	d.sim.Advance(time.Minute)
 	d.sim.UserMessage(d.page.ID, u, "dopo")
-	items, _ = pullAll(t, d.ch, cur)
+	items, _ = simtest.PullAll(t, d.ch, cur)
 	if len(items) != 1 || items[0].Message.Text != "dopo" {
 		t.Errorf("next pull = %+v, want just the new message", items)
 	}
@@ -408,7 +351,7 @@ func TestAttachments(t *testing.T) {
 		graphsim.Attachment{Name: "IMG_2031.jpg", MimeType: "image/jpeg", Size: 1843200, URL: "https://scontent.example/IMG_2031.jpg"},
 		graphsim.Attachment{Name: "fattura.pdf", MimeType: "application/pdf", Size: 52311, URL: "https://cdn.example/fattura.pdf"},
 		graphsim.Attachment{Name: "audioclip.mp4", MimeType: "audio/mpeg", Size: 90000, URL: "https://cdn.example/a.mp4"})
-	items, _ := pullAll(t, d.ch, "")
+	items, _ := simtest.PullAll(t, d.ch, "")
 	if len(items) != 1 {
 		t.Fatalf("pulled %d items", len(items))
 	}

@@ -2,11 +2,13 @@
 import { EventsOn } from '../../../wailsjs/runtime/runtime'
 import * as n from './normalize'
 import type { Notice, QueueChanged, Status } from './types'
+import { outItem, type OutItem } from './composer'
 
 export const EVENTS = {
   queueChanged: 'queue:changed',
   appStatus: 'app:status',
   notice: 'notify:new',
+  outbox: 'outbox:changed',
 } as const
 
 export type Unsubscribe = () => void
@@ -38,4 +40,9 @@ export function onAppStatus(cb: (s: Status) => void): Unsubscribe {
 /** An in-app notification was added or updated (e.g. once the OS showed or refused it). */
 export function onNotice(cb: (notice: Notice) => void): Unsubscribe {
   return on(EVENTS.notice, n.notice, cb)
+}
+
+/** An outgoing reply changed state (queued, sending, sent, failed, needs-check). */
+export function onOutboxChanged(cb: (item: OutItem) => void): Unsubscribe {
+  return on(EVENTS.outbox, outItem, cb)
 }

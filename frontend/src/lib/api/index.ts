@@ -28,4 +28,36 @@ export {
   type ExportFormat,
   type SlaMetric,
 } from './stats'
-export { EVENTS, onQueueChanged, onAppStatus, onNotice, type Unsubscribe } from './events'
+export { listAccounts, testAccount, addAccount, removeAccount, type Account, type AccountForm, type AccountCheck } from './accounts'
+export { privateReply, type PrivateReplyRequest, type PrivateReplyResult } from './privateReply'
+export {
+  searchTemplates,
+  listTemplates,
+  saveTemplate,
+  deleteTemplate,
+  exportTemplates,
+  importTemplates,
+  renderTemplate,
+  countText,
+  getDraft,
+  saveDraft,
+  listDrafts,
+  checkReply,
+  sendReply,
+  listOutbox,
+  retryReply,
+  markReplySent,
+  NEEDS_CONFIRMATION,
+  OUT_STATES,
+  type Template,
+  type TemplateField,
+  type TemplateLang,
+  type Rendered,
+  type TextLength,
+  type Draft,
+  type SendRequest,
+  type SendWarnings,
+  type OutItem,
+  type OutState,
+} from './composer'
+export { EVENTS, onQueueChanged, onAppStatus, onNotice, onOutboxChanged, type Unsubscribe } from './events'

@@ -8,7 +8,7 @@ type Wire = any
 const arr = <T>(v: T[] | null | undefined): T[] => (Array.isArray(v) ? v : [])
 
 export function row(r: Wire): Row {
-  return { ...r, tags: arr(r?.tags), dueStart: r?.dueStart ?? 0 }
+  return { ...r, tags: arr(r?.tags), dueStart: r?.dueStart ?? 0, linkedId: r?.linkedId ?? '' }
 }
 
 export function counts(c: Wire): Counts {

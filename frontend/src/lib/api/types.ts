@@ -42,6 +42,8 @@ export interface Row {
   snoozeUntil: number
   /** The customer is waiting for a reply. */
   awaiting: boolean
+  /** A public comment and the private conversation its private reply opened link each other ("" = none). */
+  linkedId: string
 }
 
 export interface Filter {

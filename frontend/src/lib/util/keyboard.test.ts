@@ -13,6 +13,7 @@ describe('actionFor', () => {
     ['/', 'search'],
     ['?', 'help'],
     ['n', 'notices'],
+    ['r', 'reply'],
     ['Escape', 'escape'],
   ])('%s → %s', (key, want) => {
     expect(actionFor({ key }, 'none')).toBe(want)
@@ -24,7 +25,7 @@ describe('actionFor', () => {
   })
 
   test('inactive while typing, except Escape', () => {
-    for (const key of ['j', 'k', 'e', 'a', '/', '?', 'n', 'Enter']) expect(actionFor({ key }, 'typing')).toBeNull()
+    for (const key of ['j', 'k', 'e', 'a', '/', '?', 'n', 'r', 'Enter']) expect(actionFor({ key }, 'typing')).toBeNull()
     expect(actionFor({ key: 'Escape' }, 'typing')).toBe('escape')
   })
 

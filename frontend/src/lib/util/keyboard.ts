@@ -1,6 +1,6 @@
 // Keyboard shortcuts as a pure mapping from a key press to an action.
 
-export type Action = 'next' | 'prev' | 'open' | 'resolve' | 'assign' | 'search' | 'escape' | 'help' | 'notices'
+export type Action = 'next' | 'prev' | 'open' | 'resolve' | 'assign' | 'search' | 'escape' | 'help' | 'notices' | 'reply'
 
 export interface KeyPress {
   key: string
@@ -23,6 +23,7 @@ const plain: Record<string, Action> = {
   '/': 'search',
   '?': 'help',
   n: 'notices',
+  r: 'reply',
 }
 
 export function actionFor(press: KeyPress, context: KeyContext): Action | null {

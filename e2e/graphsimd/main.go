@@ -1,0 +1,35 @@
+// Command graphsimd is a local Meta Graph API (app/channels/graphsim) for the
+// end-to-end test of the Accounts dialog: it serves one Facebook Page and one
+// Instagram account on 127.0.0.1, prints {"url","pageId","pageToken",
+// "pageName","igId","igToken"} as one JSON line, and serves until stdin closes
+// or it is killed.
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"sportello/app/channels/graphsim"
+)
+
+func main() {
+	sim := graphsim.New(graphsim.Options{})
+	defer sim.Close()
+	page := sim.AddPage("Aurora Casa Milano")
+	ig := sim.AddInstagram("auroracasa.milano")
+	u := sim.NewUser("Giulia Rossi")
+	sim.UserMessage(page.ID, u, "Buongiorno, il mio ordine è in ritardo")
+	_ = json.NewEncoder(os.Stdout).Encode(map[string]string{"url": sim.URL(), "pageId": page.ID, "pageToken": page.Token,
+		"pageName": page.Name, "igId": ig.ID, "igToken": ig.Token})
+	done := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); close(done) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-sig:
+	}
+}
