@@ -10,14 +10,17 @@ log=build/e2e-app.log
 mkdir -p build/screenshots
 trap 'rm -rf "$data"' EXIT
 export PORT=$port DATA=$data LOG=$log
-# Development builds save statistics exports here instead of opening the native save
-# dialog, which a browser cannot drive (app/desktop/stats_testhook_dev.go).
+# Development builds save exports here (and read template imports from here) instead of
+# opening native file dialogs, which a browser cannot drive (app/desktop/dialog_testhook_dev.go).
 export SPORTELLO_E2E_EXPORT_DIR=$data/exports
 mkdir -p "$SPORTELLO_E2E_EXPORT_DIR"
 # The desktop's notification service: records each native notification the app
 # shows, as a JSON line, to $DATA/notifications.jsonl (E2E_NOTIFICATIONS below).
-[ -x build/bin/notifyd ] || go build -o build/bin/notifyd ./e2e/notifyd
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash -c '
+go build -o build/bin/notifyd ./e2e/notifyd
+# The session has a real Secret Service (a throwaway, unlocked GNOME Keyring:
+# scripts/keyring-session.sh), so connecting an account stores its token for real.
+go build -o build/bin/graphsimd ./e2e/graphsimd
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" scripts/keyring-session.sh bash -c '
   ./build/bin/notifyd -out "$DATA/notifications.jsonl" & NOTIFYD=$!
   for i in $(seq 1 50); do [ -e "$DATA/notifications.jsonl" ] && break; sleep 0.1; done
   if [ ! -e "$DATA/notifications.jsonl" ]; then echo "e2e: notifyd did not take org.freedesktop.Notifications"; kill $NOTIFYD 2>/dev/null; exit 1; fi

@@ -70,6 +70,13 @@ func TestAccountsAndPrivateReply(t *testing.T) {
 	if priv.Conversation.LinkedID != pub.ID || len(priv.Messages) == 0 {
 		t.Errorf("the private thread: linked %q, %d messages", priv.Conversation.LinkedID, len(priv.Messages))
 	}
+	// Meta opens no window with a private reply: the customer must answer first.
+	if priv.Reply.Mode != string(sla.ModeAwaiting) {
+		t.Errorf("the private thread's reply mode = %q, want %q", priv.Reply.Mode, sla.ModeAwaiting)
+	}
+	if _, err := comp.Send(SendRequest{ConvID: res.Private.ID, Text: "Ci sei?", Confirmed: true}); err == nil || !strings.Contains(err.Error(), "not answered the private reply") {
+		t.Errorf("Send before the customer answered = %v, want a refusal", err)
+	}
 	if _, err := comp.PrivateReply(PrivateReplyRequest{ConvID: pub.ID, Text: "di nuovo"}); err == nil {
 		t.Error("a second private reply was accepted")
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -167,10 +168,24 @@ func (s *ComposerService) ExportTemplates() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	path, err := runtime.SaveFileDialog(s.ctx, runtime.SaveDialogOptions{DefaultFilename: "sportello-templates.json",
-		Filters: []runtime.FileFilter{{DisplayName: "JSON", Pattern: "*.json"}}})
-	if err != nil || path == "" {
-		return "", err
+	path := ""
+	if dir := testDialogDir(); dir != "" {
+		path = filepath.Join(dir, "sportello-templates.json") // end-to-end tests: no native dialog
+	} else {
+		if s.ctx == nil {
+			return "", errors.New("the save dialog needs the app window")
+		}
+		path, err = runtime.SaveFileDialog(s.ctx, runtime.SaveDialogOptions{Title: "Export templates", DefaultFilename: "sportello-templates.json",
+			Filters: []runtime.FileFilter{{DisplayName: "JSON (*.json)", Pattern: "*.json"}}, CanCreateDirectories: true})
+		if err != nil {
+			return "", fmt.Errorf("the save dialog failed: %w", err)
+		}
+		if path == "" {
+			return "", nil // cancelled
+		}
+		if filepath.Ext(path) == "" {
+			path += ".json"
+		}
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return "", fmt.Errorf("cannot write %s: %w", path, err)
@@ -180,9 +195,18 @@ func (s *ComposerService) ExportTemplates() (string, error) {
 
 // ImportTemplates asks for a JSON export and adds its templates; it returns how many.
 func (s *ComposerService) ImportTemplates() (int, error) {
-	path, err := runtime.OpenFileDialog(s.ctx, runtime.OpenDialogOptions{Filters: []runtime.FileFilter{{DisplayName: "JSON", Pattern: "*.json"}}})
-	if err != nil || path == "" {
-		return 0, err
+	if dir := testDialogDir(); dir != "" {
+		return s.ImportTemplatesFrom(filepath.Join(dir, "sportello-templates-import.json")) // end-to-end tests: no native dialog
+	}
+	if s.ctx == nil {
+		return 0, errors.New("the open dialog needs the app window")
+	}
+	path, err := runtime.OpenFileDialog(s.ctx, runtime.OpenDialogOptions{Title: "Import templates", Filters: []runtime.FileFilter{{DisplayName: "JSON (*.json)", Pattern: "*.json"}}})
+	if err != nil {
+		return 0, fmt.Errorf("the open dialog failed: %w", err)
+	}
+	if path == "" {
+		return 0, nil // cancelled
 	}
 	return s.ImportTemplatesFrom(path)
 }
@@ -344,6 +368,8 @@ func (s *ComposerService) Send(req SendRequest) (OutItem, error) {
 	switch r := sla.ReplyState(c, s.core.Now()); r.Mode {
 	case sla.ModeClosed:
 		return OutItem{}, errors.New("the platform's 7-day window has closed: nothing more can be sent in this conversation")
+	case sla.ModeAwaiting:
+		return OutItem{}, errors.New("the customer has not answered the private reply yet: the platform accepts another message only after they write back")
 	case sla.ModeTemplate:
 		return OutItem{}, errors.New("the 24-hour window has closed: WhatsApp allows only approved templates now")
 	case sla.ModeTagged:

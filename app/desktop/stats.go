@@ -235,7 +235,7 @@ func (s *StatsService) ExportDialog(from, to, format string) (StatsExport, error
 	}
 	name += "." + string(f)
 	path := ""
-	if dir := testExportDir(); dir != "" {
+	if dir := testDialogDir(); dir != "" {
 		path = filepath.Join(dir, name) // end-to-end tests: a browser cannot drive the native dialog
 	} else {
 		if s.ctx == nil {

@@ -52,6 +52,9 @@ const (
 	ModeTagged   Mode = "tagged"   // only a human-written reply with the HUMAN_AGENT tag
 	ModeTemplate Mode = "template" // only an approved template (WhatsApp)
 	ModeClosed   Mode = "closed"   // nothing can be sent
+	// ModeAwaiting: a private conversation the brand opened with a private
+	// reply; Meta accepts nothing more until the customer answers.
+	ModeAwaiting Mode = "awaiting"
 )
 
 // Reply says what can be sent now and until when.
@@ -74,7 +77,9 @@ func ReplyState(c convo.Conversation, now time.Time) Reply {
 	r := Reply{Mode: ModeFree}
 	dm := c.Kind == convo.KindDM
 	switch {
-	case dm && (c.Platform == convo.PlatformMessenger || c.Platform == convo.PlatformInstagram) && !c.LastIn.IsZero():
+	case dm && (c.Platform == convo.PlatformMessenger || c.Platform == convo.PlatformInstagram) && c.LastIn.IsZero():
+		r.Mode = ModeAwaiting
+	case dm && (c.Platform == convo.PlatformMessenger || c.Platform == convo.PlatformInstagram):
 		free, tagged := c.LastIn.Add(StandardWindow), c.LastIn.Add(HumanAgent)
 		switch {
 		case now.Before(free):

@@ -61,6 +61,8 @@ func TestReplyState(t *testing.T) {
 	privateReplied.PrivateReplyAt = at(hour)
 	noInbound := dm(convo.PlatformMessenger)
 	noInbound.LastIn = time.Time{}
+	igNoInbound := dm(convo.PlatformInstagram)
+	igNoInbound.LastIn = time.Time{}
 	tests := []struct {
 		name string
 		c    convo.Conversation
@@ -74,7 +76,8 @@ func TestReplyState(t *testing.T) {
 		{"messenger: closed at 7 d", dm(convo.PlatformMessenger), at(7 * day), sla.Reply{Mode: sla.ModeClosed}},
 		{"messenger: closed after 30 d", dm(convo.PlatformMessenger), at(30 * day), sla.Reply{Mode: sla.ModeClosed}},
 		{"messenger: window follows the last inbound", wroteAgain(answered(dm(convo.PlatformMessenger), at(hour)), at(3*day)), at(3*day + hour), sla.Reply{Mode: sla.ModeFree, Until: at(4 * day)}},
-		{"messenger: no inbound yet", noInbound, at(30 * day), sla.Reply{Mode: sla.ModeFree}},
+		{"messenger: opened by a private reply, customer silent", noInbound, at(hour), sla.Reply{Mode: sla.ModeAwaiting}},
+		{"instagram dm: opened by a private reply, customer silent", igNoInbound, at(hour), sla.Reply{Mode: sla.ModeAwaiting}},
 		{"instagram dm: free", dm(convo.PlatformInstagram), at(23 * hour), sla.Reply{Mode: sla.ModeFree, Until: at(day)}},
 		{"instagram dm: tagged", dm(convo.PlatformInstagram), at(2 * day), sla.Reply{Mode: sla.ModeTagged, Until: at(7 * day)}},
 		{"instagram dm: closed", dm(convo.PlatformInstagram), at(8 * day), sla.Reply{Mode: sla.ModeClosed}},

@@ -136,7 +136,7 @@ export interface Deadline {
 }
 
 /** free: any reply; tagged: only HUMAN_AGENT-tagged human replies; template: only approved templates; closed: nothing. */
-export type ReplyMode = 'free' | 'tagged' | 'template' | 'closed'
+export type ReplyMode = 'free' | 'tagged' | 'template' | 'closed' | 'awaiting'
 
 export interface ReplyRule {
   mode: ReplyMode

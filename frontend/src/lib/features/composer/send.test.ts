@@ -55,6 +55,12 @@ describe('windowRule', () => {
     expect(windowRule(rule({ mode: 'tagged', until: 500 }), 1000)).toEqual({ kind: 'blocked', reason: 'closed' })
     expect(windowRule(rule({ mode: 'template' }), 0)).toEqual({ kind: 'blocked', reason: 'template' })
     expect(windowRule(rule({ mode: 'closed' }), 0)).toEqual({ kind: 'blocked', reason: 'closed' })
+    expect(windowRule(rule({ mode: 'awaiting' }), 0)).toEqual({ kind: 'blocked', reason: 'awaiting' })
+  })
+  test('a private conversation waiting for the customer blocks sending, and says why', () => {
+    const b = sendBlockers({ text: 'Ci sei?', length: 7, limit: 2000, fields: [], values: {}, rule: windowRule(rule({ mode: 'awaiting' }), 0) })
+    expect(b).toEqual([{ kind: 'window', reason: 'awaiting' }])
+    expect(blockerText(b[0], en, 'en-GB')).toBe('The customer has not answered the private reply yet')
   })
 })
 

@@ -52,8 +52,11 @@ export type WindowRule =
   | { kind: 'free' }
   /** Only a HUMAN_AGENT-tagged reply by a person, until `until`. */
   | { kind: 'tagged'; until: number }
-  /** Nothing the composer can send: WhatsApp templates only, or the window closed. */
-  | { kind: 'blocked'; reason: 'template' | 'closed' }
+  /** Nothing the composer can send: WhatsApp templates only, the window closed, or
+   *  a private reply waiting for the customer's answer. */
+  | { kind: 'blocked'; reason: BlockReason }
+
+export type BlockReason = 'template' | 'closed' | 'awaiting'
 
 export function windowRule(r: ReplyRule, now: number): WindowRule {
   switch (r.mode) {
@@ -62,7 +65,8 @@ export function windowRule(r: ReplyRule, now: number): WindowRule {
     case 'template':
       return { kind: 'blocked', reason: 'template' }
     case 'closed':
-      return { kind: 'blocked', reason: 'closed' }
+    case 'awaiting':
+      return { kind: 'blocked', reason: r.mode }
     default:
       return { kind: 'free' }
   }
@@ -70,7 +74,7 @@ export function windowRule(r: ReplyRule, now: number): WindowRule {
 
 export type Blocker =
   | { kind: 'empty' }
-  | { kind: 'window'; reason: 'template' | 'closed' }
+  | { kind: 'window'; reason: BlockReason }
   | { kind: 'tooLong'; length: number; limit: number }
   | { kind: 'unfilled'; items: Unfilled[] }
 
@@ -104,7 +108,7 @@ export function blockerText(b: Blocker, tr: Translate, tag: string): string {
     case 'empty':
       return tr('composer.block.empty')
     case 'window':
-      return tr(b.reason === 'template' ? 'composer.block.template' : 'composer.block.closed')
+      return tr(`composer.block.${b.reason}`)
     case 'tooLong':
       return tr('composer.block.tooLong', { over: (b.length - b.limit).toLocaleString(tag), limit: b.limit.toLocaleString(tag) })
     case 'unfilled':

@@ -135,6 +135,10 @@ describe('replyLines', () => {
     expect(texts(rule({ mode: 'closed' }), it, 'it-IT')).toEqual(['Non si può inviare nulla: la finestra di 7 giorni è chiusa'])
     expect(replyLines(rule({ mode: 'closed' }), now, 'en-GB', en, tz)[0].tone).toBe('danger')
   })
+  test('a private conversation waiting for the customer to answer', () => {
+    expect(texts(rule({ mode: 'awaiting' }))).toEqual(['Waiting for the customer: nothing more can be sent until they answer the private reply'])
+    expect(replyLines(rule({ mode: 'awaiting' }), now, 'en-GB', en, tz)[0].tone).toBe('warn')
+  })
   test('a private reply to a public comment, while possible', () => {
     expect(texts(rule({ privateReplyUntil: now + HOUR }))).toEqual(['Free reply: no platform time limit', 'Private reply possible until 15:30'])
     expect(texts(rule({ privateReplyUntil: now - HOUR }))).toEqual(['Free reply: no platform time limit'])

@@ -114,6 +114,9 @@ export function replyLines(r: ReplyRule, now: number, tag: string, tr: Translate
     case 'closed':
       out.push({ text: tr('reply.closed'), tone: 'danger' })
       break
+    case 'awaiting':
+      out.push({ text: tr('reply.awaiting'), tone: 'warn' })
+      break
   }
   if (r.privateReplyUntil > now) out.push({ text: tr('reply.private', { when: until(r.privateReplyUntil) }), tone: 'ok' })
   return out
