@@ -58,6 +58,19 @@ type item struct {
 	key sortKey
 }
 
+// entry is what List reads of every conversation, as small numbers, kept in
+// one array in queue order (Queue.entries) so a page scans memory in
+// sequence and counts in arrays rather than maps.
+type entry struct {
+	snooze int64   // a snoozed conversation's SnoozeUntil, Unix ns
+	acct   int32   // the account's name number (Queue.names)
+	asg    int32   // the assignee's name number; -1: unassigned
+	tags   []int32 // name numbers
+	plat   int8    // index in convo.Platforms; -1: unknown
+	status int8    // index in statuses; -1: unknown
+	public bool
+}
+
 type sortKey struct {
 	due   int64 // resolved last
 	prio  int
@@ -103,6 +116,9 @@ type Queue struct {
 	mu       sync.RWMutex
 	byID     map[string]*item
 	order    []*item
+	entries  []entry          // entries[i] is order[i]'s
+	names    []string         // account IDs, assignees and tags seen, by number
+	nameIdx  map[string]int32 // their numbers
 	accounts map[string]convo.Account
 	loaded   bool
 	pending  []convo.Conversation // changes that arrived while loading
@@ -114,7 +130,7 @@ func New(st *store.Store, now func() time.Time, onChange func(ids []string)) *Qu
 	if onChange == nil {
 		onChange = func([]string) {}
 	}
-	q := &Queue{st: st, now: now, onChange: onChange, byID: map[string]*item{}, accounts: map[string]convo.Account{}}
+	q := &Queue{st: st, now: now, onChange: onChange, byID: map[string]*item{}, nameIdx: map[string]int32{}, accounts: map[string]convo.Account{}}
 	st.Subscribe(q.apply)
 	return q
 }
@@ -138,7 +154,9 @@ func (q *Queue) Load() error {
 	slices.SortFunc(items, func(a, b *item) int { return compareKeys(a.key, b.key) })
 	q.mu.Lock()
 	q.order = items
-	for _, it := range items {
+	q.entries = make([]entry, len(items))
+	for i, it := range items {
+		q.entries[i] = q.entryOf(&it.c)
 		q.byID[it.c.ID] = it
 	}
 	q.loaded = true
@@ -197,16 +215,59 @@ func (q *Queue) apply(cs []convo.Conversation) {
 		it.key = keyOf(&it.c)
 		i, _ := slices.BinarySearchFunc(q.order, it.key, func(x *item, k sortKey) int { return compareKeys(x.key, k) })
 		q.order = slices.Insert(q.order, i, it)
+		q.entries = slices.Insert(q.entries, i, q.entryOf(&it.c))
 		q.byID[c.ID] = it
 	}
 	q.mu.Unlock()
 	q.onChange(ids)
 }
 
+// entryOf numbers a conversation's filter values (q.mu held for writing).
+func (q *Queue) entryOf(c *convo.Conversation) entry {
+	e := entry{acct: q.intern(c.AccountID), asg: -1, plat: int8(slices.Index(convo.Platforms, c.Platform)),
+		status: int8(slices.Index(statuses[:], c.Status)), public: c.Public}
+	if c.Assignee != "" {
+		e.asg = q.intern(c.Assignee)
+	}
+	if c.Status == convo.StatusSnoozed {
+		e.snooze = c.SnoozeUntil.UnixNano()
+	}
+	if len(c.Tags) > 0 {
+		e.tags = make([]int32, len(c.Tags))
+		for i, t := range c.Tags {
+			e.tags[i] = q.intern(t)
+		}
+	}
+	return e
+}
+
+func (q *Queue) intern(name string) int32 {
+	n, ok := q.nameIdx[name]
+	if !ok {
+		n = int32(len(q.names))
+		q.names = append(q.names, name)
+		q.nameIdx[name] = n
+	}
+	return n
+}
+
+// lookup is a name's number for a filter: -1 for no filter, -2 for a name no
+// conversation has (q.mu held).
+func (q *Queue) lookup(name string) int32 {
+	if name == "" {
+		return -1
+	}
+	if n, ok := q.nameIdx[name]; ok {
+		return n
+	}
+	return -2
+}
+
 func (q *Queue) remove(it *item) {
 	i, ok := slices.BinarySearchFunc(q.order, it.key, func(x *item, k sortKey) int { return compareKeys(x.key, k) })
 	if ok {
 		q.order = slices.Delete(q.order, i, i+1)
+		q.entries = slices.Delete(q.entries, i, i+1)
 	}
 }
 
@@ -244,25 +305,35 @@ func (q *Queue) List(f Filter, offset, limit int) (Page, error) {
 		return q.listCold(f, offset, limit, hits)
 	}
 	now := q.now()
-	p := Page{Counts: map[string]map[string]int{}}
-	for _, facet := range []string{FacetPlatform, FacetAccount, FacetStatus, FacetVisibility, FacetAssignee, FacetTag} {
-		p.Counts[facet] = map[string]int{}
-	}
+	var p Page
 	q.mu.RLock()
 	defer q.mu.RUnlock()
+	plat := int8(slices.Index(convo.Platforms, f.Platform))
+	acct, tag := q.lookup(f.AccountID), q.lookup(f.Tag)
+	me := q.lookup(f.Me)
+	if me == -1 {
+		me = -2 // no agent name: nothing is "mine"
+	}
+	t := newTally(len(q.names))
 	var fails [6]bool
-	for _, it := range q.order {
-		c := &it.c
-		if hits != nil && !hits[c.ID] {
+	nowNs := now.UnixNano()
+	want := int8(slices.Index(statuses[:], convo.Status(f.Status)))
+	for i := range q.entries {
+		e := &q.entries[i]
+		if hits != nil && !hits[q.order[i].c.ID] {
 			continue
 		}
+		st := e.status
+		if st == snoozedIdx && e.snooze <= nowNs {
+			st = openIdx // its time has come
+		}
 		fails = [6]bool{
-			f.Platform != "" && c.Platform != f.Platform,
-			f.AccountID != "" && c.AccountID != f.AccountID,
-			!statusMatches(f.Status, c, now),
-			!visibilityMatches(f.Visibility, c),
-			!assigneeMatches(f.Assignee, f.Me, c),
-			f.Tag != "" && !slices.Contains(c.Tags, f.Tag),
+			f.Platform != "" && e.plat != plat,
+			acct != -1 && e.acct != acct,
+			!stateMatches(f.Status, want, st, q.order[i], now),
+			(f.Visibility == "public" && !e.public) || (f.Visibility == "private" && e.public),
+			(f.Assignee == "mine" && e.asg != me) || (f.Assignee == "unassigned" && e.asg != -1),
+			tag != -1 && !slices.Contains(e.tags, tag),
 		}
 		n, which := 0, -1
 		for i, x := range fails {
@@ -275,15 +346,16 @@ func (q *Queue) List(f Filter, offset, limit int) (Page, error) {
 		case 0:
 			p.Total++
 			if p.Total > offset && len(p.Rows) < limit {
-				p.Rows = append(p.Rows, *c)
+				p.Rows = append(p.Rows, q.order[i].c)
 			}
-			for i := range fails {
-				q.count(p.Counts, i, c, f.Me, now)
+			for f := range fails {
+				t.count(f, e, st, q.order[i], me, now)
 			}
 		case 1:
-			q.count(p.Counts, which, c, f.Me, now)
+			t.count(which, e, st, q.order[i], me, now)
 		}
 	}
+	p.Counts = t.counts(q.names)
 	return p, nil
 }
 
@@ -309,32 +381,95 @@ func (q *Queue) listCold(f Filter, offset, limit int, hits map[string]bool) (Pag
 	return p, nil
 }
 
-func (q *Queue) count(counts map[string]map[string]int, facet int, c *convo.Conversation, me string, now time.Time) {
+// tally counts the facets of one page in arrays.
+type tally struct {
+	plat       []int // by index in convo.Platforms
+	acct, tag  []int // by name number
+	status     [len(statuses)]int
+	public     int
+	private    int
+	unassigned int
+	mine       int
+	other      map[string]map[string]int // values outside the arrays (an unknown platform or status)
+}
+
+var statuses = [...]convo.Status{convo.StatusOpen, convo.StatusPending, convo.StatusSnoozed, convo.StatusResolved}
+
+const (
+	openIdx    int8 = 0
+	pendingIdx int8 = 1
+	snoozedIdx int8 = 2
+)
+
+func newTally(names int) *tally {
+	return &tally{plat: make([]int, len(convo.Platforms)), acct: make([]int, names), tag: make([]int, names),
+		other: map[string]map[string]int{FacetPlatform: {}, FacetStatus: {}}}
+}
+
+// count counts one facet of a conversation: its entry, its effective status
+// st, the item itself for values outside the arrays.
+func (t *tally) count(facet int, e *entry, st int8, it *item, me int32, now time.Time) {
 	switch facet {
 	case 0:
-		counts[FacetPlatform][string(c.Platform)]++
-	case 1:
-		counts[FacetAccount][c.AccountID]++
-	case 2:
-		counts[FacetStatus][string(effectiveStatus(c, now))]++
-	case 3:
-		if c.Public {
-			counts[FacetVisibility]["public"]++
+		if e.plat >= 0 {
+			t.plat[e.plat]++
 		} else {
-			counts[FacetVisibility]["private"]++
+			t.other[FacetPlatform][string(it.c.Platform)]++
+		}
+	case 1:
+		t.acct[e.acct]++
+	case 2:
+		if st >= 0 {
+			t.status[st]++
+		} else {
+			t.other[FacetStatus][string(effectiveStatus(&it.c, now))]++
+		}
+	case 3:
+		if e.public {
+			t.public++
+		} else {
+			t.private++
 		}
 	case 4:
-		switch {
-		case c.Assignee == "":
-			counts[FacetAssignee]["unassigned"]++
-		case c.Assignee == me:
-			counts[FacetAssignee]["mine"]++
+		switch e.asg {
+		case -1:
+			t.unassigned++
+		case me:
+			t.mine++
 		}
 	case 5:
-		for _, t := range c.Tags {
-			counts[FacetTag][t]++
+		for _, n := range e.tags {
+			t.tag[n]++
 		}
 	}
+}
+
+// counts are the page's facet counts: value → conversations, for the values counted.
+func (t *tally) counts(names []string) map[string]map[string]int {
+	out := map[string]map[string]int{FacetPlatform: t.other[FacetPlatform], FacetAccount: {}, FacetStatus: t.other[FacetStatus],
+		FacetVisibility: {}, FacetAssignee: {}, FacetTag: {}}
+	put := func(facet, value string, n int) {
+		if n > 0 {
+			out[facet][value] = n
+		}
+	}
+	for i, n := range t.plat {
+		put(FacetPlatform, string(convo.Platforms[i]), n)
+	}
+	for i, n := range t.acct {
+		put(FacetAccount, names[i], n)
+	}
+	for i, n := range t.tag {
+		put(FacetTag, names[i], n)
+	}
+	for i, n := range t.status {
+		put(FacetStatus, string(statuses[i]), n)
+	}
+	put(FacetVisibility, "public", t.public)
+	put(FacetVisibility, "private", t.private)
+	put(FacetAssignee, "unassigned", t.unassigned)
+	put(FacetAssignee, "mine", t.mine)
+	return out
 }
 
 // effectiveStatus shows a snoozed conversation whose time has come as open.
@@ -343,6 +478,20 @@ func effectiveStatus(c *convo.Conversation, now time.Time) convo.Status {
 		return convo.StatusOpen
 	}
 	return c.Status
+}
+
+// stateMatches is statusMatches on an entry's effective status st; want is
+// the wanted status's index in statuses.
+func stateMatches(wanted string, want, st int8, it *item, now time.Time) bool {
+	switch {
+	case st < 0:
+		return statusMatches(wanted, &it.c, now) // a status outside the arrays
+	case wanted == "":
+		return st == openIdx || st == pendingIdx
+	case wanted == "all":
+		return true
+	}
+	return st == want
 }
 
 func statusMatches(want string, c *convo.Conversation, now time.Time) bool {
