@@ -54,8 +54,9 @@ var ErrInvalid = errors.New("invalid request")
 const searchLimit = 50000
 
 type item struct {
-	c   convo.Conversation
-	key sortKey
+	c    convo.Conversation
+	key  sortKey
+	slot int32 // a number of its own while in the queue (Queue.slots)
 }
 
 // entry is what List reads of every conversation, as small numbers, kept in
@@ -63,6 +64,7 @@ type item struct {
 // sequence and counts in arrays rather than maps.
 type entry struct {
 	snooze int64   // a snoozed conversation's SnoozeUntil, Unix ns
+	slot   int32   // the item's slot
 	acct   int32   // the account's name number (Queue.names)
 	asg    int32   // the assignee's name number; -1: unassigned
 	tags   []int32 // name numbers
@@ -119,6 +121,8 @@ type Queue struct {
 	entries  []entry          // entries[i] is order[i]'s
 	names    []string         // account IDs, assignees and tags seen, by number
 	nameIdx  map[string]int32 // their numbers
+	slots    int32            // slots handed out; freed ones are reused
+	free     []int32
 	accounts map[string]convo.Account
 	loaded   bool
 	pending  []convo.Conversation // changes that arrived while loading
@@ -156,7 +160,8 @@ func (q *Queue) Load() error {
 	q.order = items
 	q.entries = make([]entry, len(items))
 	for i, it := range items {
-		q.entries[i] = q.entryOf(&it.c)
+		it.slot = q.newSlot()
+		q.entries[i] = q.entryOf(it)
 		q.byID[it.c.ID] = it
 	}
 	q.loaded = true
@@ -211,20 +216,21 @@ func (q *Queue) apply(cs []convo.Conversation) {
 			}
 			q.remove(it)
 		}
-		it := &item{c: c}
+		it := &item{c: c, slot: q.newSlot()}
 		it.key = keyOf(&it.c)
 		i, _ := slices.BinarySearchFunc(q.order, it.key, func(x *item, k sortKey) int { return compareKeys(x.key, k) })
 		q.order = slices.Insert(q.order, i, it)
-		q.entries = slices.Insert(q.entries, i, q.entryOf(&it.c))
+		q.entries = slices.Insert(q.entries, i, q.entryOf(it))
 		q.byID[c.ID] = it
 	}
 	q.mu.Unlock()
 	q.onChange(ids)
 }
 
-// entryOf numbers a conversation's filter values (q.mu held for writing).
-func (q *Queue) entryOf(c *convo.Conversation) entry {
-	e := entry{acct: q.intern(c.AccountID), asg: -1, plat: int8(slices.Index(convo.Platforms, c.Platform)),
+// entryOf numbers an item's filter values (q.mu held for writing).
+func (q *Queue) entryOf(it *item) entry {
+	c := &it.c
+	e := entry{slot: it.slot, acct: q.intern(c.AccountID), asg: -1, plat: int8(slices.Index(convo.Platforms, c.Platform)),
 		status: int8(slices.Index(statuses[:], c.Status)), public: c.Public}
 	if c.Assignee != "" {
 		e.asg = q.intern(c.Assignee)
@@ -269,6 +275,18 @@ func (q *Queue) remove(it *item) {
 		q.order = slices.Delete(q.order, i, i+1)
 		q.entries = slices.Delete(q.entries, i, i+1)
 	}
+	q.free = append(q.free, it.slot)
+}
+
+// newSlot hands out a free slot (q.mu held for writing).
+func (q *Queue) newSlot() int32 {
+	if n := len(q.free); n > 0 {
+		s := q.free[n-1]
+		q.free = q.free[:n-1]
+		return s
+	}
+	q.slots++
+	return q.slots - 1
 }
 
 // Len is the number of conversations known to the queue.
@@ -304,6 +322,11 @@ func (q *Queue) List(f Filter, offset, limit int) (Page, error) {
 	if !loaded {
 		return q.listCold(f, offset, limit, hits)
 	}
+	return q.list(f, offset, limit, hits), nil
+}
+
+// list pages the loaded queue; hits, when not nil, are the conversations the search found.
+func (q *Queue) list(f Filter, offset, limit int, hits map[string]bool) Page {
 	now := q.now()
 	var p Page
 	q.mu.RLock()
@@ -315,12 +338,22 @@ func (q *Queue) List(f Filter, offset, limit int) (Page, error) {
 		me = -2 // no agent name: nothing is "mine"
 	}
 	t := newTally(len(q.names))
+	// The search hits as a bit per slot: one lookup per hit, not per conversation.
+	var found []uint64
+	if hits != nil {
+		found = make([]uint64, (q.slots+63)/64)
+		for id := range hits {
+			if it, ok := q.byID[id]; ok {
+				found[it.slot/64] |= 1 << (it.slot % 64)
+			}
+		}
+	}
 	var fails [6]bool
 	nowNs := now.UnixNano()
 	want := int8(slices.Index(statuses[:], convo.Status(f.Status)))
 	for i := range q.entries {
 		e := &q.entries[i]
-		if hits != nil && !hits[q.order[i].c.ID] {
+		if found != nil && found[e.slot/64]&(1<<(e.slot%64)) == 0 {
 			continue
 		}
 		st := e.status
@@ -356,7 +389,7 @@ func (q *Queue) List(f Filter, offset, limit int) (Page, error) {
 		}
 	}
 	p.Counts = t.counts(q.names)
-	return p, nil
+	return p
 }
 
 // listCold serves the default view from the due index while loading.
