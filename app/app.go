@@ -178,6 +178,9 @@ func (a *App) Close() error {
 		return nil
 	}
 	a.closed = true
+	if a.sim != nil {
+		a.sim.Close() // the demo's local Graph API
+	}
 	return a.Store.Close()
 }
 

@@ -236,16 +236,23 @@ func newChaosDesk(t *testing.T, seed uint64) *chaosDesk {
 	want := map[string]int{"demo-telegram": 2, "demo-whatsapp": 2, "demo-messenger": 1, "demo-x": 1, "demo-instagram": 1, "demo-email": 1}
 	for acct, n := range want {
 		ch, _ := d.p.channel(acct)
-		b, err := ch.Pull(context.Background(), "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Ingest(acct, b.Items, b.Cursor); err != nil {
-			t.Fatal(err)
+		var items []convo.Inbound
+		for cur, more := "", true; more; {
+			b, err := ch.Pull(context.Background(), cur)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Ingest(acct, b.Items, b.Cursor); err != nil {
+				t.Fatal(err)
+			}
+			items, cur, more = append(items, b.Items...), b.Cursor, b.More
 		}
 		seen := map[string]bool{}
-		for _, in := range b.Items {
-			if len(seen) == n || seen[in.ThreadID] {
+		for _, in := range items {
+			// Messenger and Instagram refuse a reply a day after the customer's
+			// last message: those conversations were written to recently.
+			recent := in.Message.Direction == convo.DirIn && clk.Now().Sub(in.Message.At) < 12*time.Hour
+			if len(seen) == n || seen[in.ThreadID] || (in.Kind == convo.KindDM && (acct == "demo-messenger" || acct == "demo-instagram") && !recent) {
 				continue
 			}
 			seen[in.ThreadID] = true
@@ -389,11 +396,22 @@ func TestOutboxAgainstAnUnreliablePlatform(t *testing.T) {
 		}
 	}
 	for acct := range p.inner {
-		b, err := p.inner[acct].Pull(ctx, "999999.0")
+		// From where the desk was read: what came since, our replies among it.
+		cur, err := d.st.Cursor(acct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := p.inner[acct].Pull(ctx, cur)
 		for err == nil {
-			res, ierr := d.st.Ingest(acct, b.Items, "")
+			var ours []convo.Inbound
+			for _, in := range b.Items {
+				if in.Message.Direction == convo.DirOut && strings.HasPrefix(in.Message.Text, "[") {
+					ours = append(ours, in)
+				}
+			}
+			res, ierr := d.st.Ingest(acct, ours, "")
 			if ierr != nil || res.Stored != 0 {
-				t.Errorf("%s: the platform's echo stored %d messages (%v), want 0", acct, res.Stored, ierr)
+				t.Errorf("%s: the platform's echo stored %d of our replies again (%v), want 0", acct, res.Stored, ierr)
 			}
 			if !b.More {
 				break

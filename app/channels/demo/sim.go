@@ -74,9 +74,11 @@ type Sim struct {
 	customers []customer
 	history   []event
 
-	mu      sync.Mutex
-	threads map[string]threadInfo
-	sent    map[int][]event
+	mu       sync.Mutex
+	threads  map[string]threadInfo
+	sent     map[int][]event
+	metaOnce sync.Once
+	metaDesk *metaDesk // the Graph API of the Meta accounts, once one is asked for
 }
 
 const brand = "Aurora Casa"
@@ -297,10 +299,15 @@ func (s *Sim) Accounts() []convo.Account {
 	return out
 }
 
-// Channel returns the channel of one demo account, or nil.
+// Channel returns the channel of one demo account, or nil. The Meta
+// accounts' are the real channels on the demo's Graph API (meta.go).
 func (s *Sim) Channel(accountID string) channels.Channel {
 	for i, a := range s.accounts {
-		if a.ID == accountID {
+		switch {
+		case a.ID != accountID:
+		case isMeta(a.Platform):
+			return s.metaChannel(i)
+		default:
 			return &channel{s: s, acct: i}
 		}
 	}
@@ -399,8 +406,8 @@ func (c *channel) inbound(e event) convo.Inbound {
 			in.Priority = &p
 		}
 	}
-	if strings.Contains(e.text, "foto") || strings.Contains(e.text, "photos") {
-		in.Message.Attachments = []convo.Attachment{{Type: "image", Name: "IMG_2031.jpg", Size: 1843200}}
+	if hasPhoto(e.text) {
+		in.Message.Attachments = []convo.Attachment{{Type: "image", Name: photoName, Size: photoSize}}
 	}
 	return in
 }

@@ -66,6 +66,11 @@ type request struct {
 // ServeHTTP serves the Graph API.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if s.o.BeforeCall != nil {
+		s.o.BeforeCall()
+	}
+	s.gate.RLock()
+	defer s.gate.RUnlock()
 	s.mu.Lock()
 	for i, h := range s.hooks {
 		if strings.Contains(r.Method+" "+r.URL.RequestURI(), h.match) {

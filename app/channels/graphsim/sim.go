@@ -50,6 +50,14 @@ type Options struct {
 	// CallBudget is how many calls an account may make in a rolling hour
 	// before it is throttled (0: unlimited). Usage headers report the share used.
 	CallBudget int
+	// BeforeCall, if set, runs at the start of every API call, before it is
+	// served: the demo adds the messages whose time has come and moves the
+	// clock (AdvanceTo) there, so every call sees the desk as of its time.
+	BeforeCall func()
+	// SeqStart numbers the objects made outside Script (default 0). A desk
+	// rebuilt every run (the demo) gives each run its own, so the replies of
+	// one run never take the IDs of another's.
+	SeqStart int
 }
 
 // User is a person writing to the brand. The platforms give each app a
@@ -175,6 +183,8 @@ type Sim struct {
 	o   Options
 	srv *httptest.Server
 
+	// gate lets Script run alone: every call holds it for reading.
+	gate     sync.RWMutex
 	mu       sync.Mutex
 	now      time.Time
 	seq      int
@@ -200,7 +210,7 @@ func New(o Options) *Sim {
 	if o.MessagePage <= 0 {
 		o.MessagePage = 25
 	}
-	s := &Sim{o: o, now: o.Start.UTC(), owners: map[string]*owner{}, tokens: map[string]*owner{},
+	s := &Sim{o: o, now: o.Start.UTC(), seq: o.SeqStart, owners: map[string]*owner{}, tokens: map[string]*owner{},
 		objects: map[string]any{}, calls: map[string][]time.Time{}}
 	s.srv = httptest.NewServer(s) // binds 127.0.0.1
 	return s
@@ -224,6 +234,36 @@ func (s *Sim) Advance(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.now = s.now.Add(d)
+}
+
+// AdvanceTo moves the virtual clock forward to t (never back).
+func (s *Sim) AdvanceTo(t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.After(s.now) {
+		s.now = t.UTC()
+	}
+}
+
+// Script runs fn with the clock at at and the objects fn adds (conversations,
+// messages, posts, media, comments, users, accounts) numbered from seq+1,
+// while no call is served; then the clock and numbering go back to where they
+// were. The same scripts give the same IDs in every run, whatever was called
+// before: the demo rebuilds its desk with them at each start. fn must not
+// call the API over HTTP, nor Script.
+func (s *Sim) Script(at time.Time, seq int, fn func()) {
+	s.gate.Lock()
+	defer s.gate.Unlock()
+	s.mu.Lock()
+	now, saved := s.now, s.seq
+	s.now, s.seq = at.UTC(), seq
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.now, s.seq = now, saved
+		s.mu.Unlock()
+	}()
+	fn()
 }
 
 func (s *Sim) next() int { s.seq++; return s.seq }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,4 +316,52 @@ func FuzzParseFields(f *testing.F) {
 		}
 		walk(fs, 0)
 	})
+}
+
+// TestScriptGivesTheSameIDs rebuilds one desk in two simulators, one of them
+// busy with other calls before and between the scripts: the scripted objects
+// get the same IDs and times; the others are numbered from SeqStart.
+func TestScriptGivesTheSameIDs(t *testing.T) {
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	build := func(s *Sim, busy bool) []string {
+		var ids []string
+		var page Account
+		var u *User
+		s.Script(at, 0, func() { page, u = s.AddPage("Aurora"), s.NewUser("Giulia Rossi") })
+		if busy {
+			s.UserMessage(page.ID, s.NewUser("Other"), "noise")
+		}
+		s.Script(at.Add(time.Hour), 100, func() {
+			ids = append(ids, s.UserMessage(page.ID, u, "ciao"), s.AddPost(page.ID, "Nuova collezione"))
+		})
+		if busy {
+			s.AddPost(page.ID, "noise")
+		}
+		s.Script(at.Add(2*time.Hour), 200, func() { ids = append(ids, s.Comment(ids[1], u, "bella")) })
+		return append(ids, page.ID, page.Token, u.PSID)
+	}
+	a, b := New(Options{}), New(Options{SeqStart: 1 << 40})
+	defer a.Close()
+	defer b.Close()
+	x, y := build(a, false), build(b, true)
+	if fmt.Sprint(x) != fmt.Sprint(y) {
+		t.Fatalf("the same scripts gave other IDs:\n%v\n%v", x, y)
+	}
+	msgs := b.Messages(y[3])
+	if i := slices.IndexFunc(msgs, func(m Message) bool { return m.ID == y[0] }); i < 0 || !msgs[i].At.Equal(at.Add(time.Hour)) || msgs[i].Text != "ciao" {
+		t.Errorf("the scripted message %s among %+v: want \"ciao\" at %v", y[0], msgs, at.Add(time.Hour))
+	}
+	// Outside scripts: numbered from SeqStart (two users and a message, a post so far).
+	if got := b.NewUser("Later").PSID; !strings.HasSuffix(got, fmt.Sprint(1<<40+5)) {
+		t.Errorf("a user made outside scripts has PSID %s, want it numbered from SeqStart", got)
+	}
+	start := b.Now()
+	b.AdvanceTo(start.Add(-time.Hour))
+	if !b.Now().Equal(start) {
+		t.Errorf("AdvanceTo moved the clock back to %v", b.Now())
+	}
+	b.AdvanceTo(start.Add(time.Hour))
+	if !b.Now().Equal(start.Add(time.Hour)) {
+		t.Errorf("AdvanceTo(+1h): clock at %v", b.Now())
+	}
 }
