@@ -125,21 +125,9 @@ func (m *metaDesk) feed() {
 	defer m.mu.Unlock()
 	s := m.s
 	now := s.o.Now()
-	h := len(s.history)
 	for {
-		k := m.next
-		if k >= h && s.o.CatchUp > 0 {
-			// Live messages older than the catch-up window were "read elsewhere".
-			if skip := h + int(now.Add(-s.o.CatchUp).Sub(s.o.Anchor)/s.o.Period); skip > k {
-				k = skip
-			}
-		}
-		var e event
-		if k < h {
-			e = s.history[k]
-		} else {
-			e = s.live(k - h)
-		}
+		k := s.caughtUp(m.next, now)
+		e := s.event(k)
 		if e.at.After(now) {
 			break
 		}

@@ -335,20 +335,9 @@ func (c *channel) Pull(ctx context.Context, cursor string) (channels.Batch, erro
 	s := c.s
 	now := s.o.Now()
 	var b channels.Batch
-	h := len(s.history)
-	if k >= h && s.o.CatchUp > 0 {
-		// Live messages older than the catch-up window were "read elsewhere".
-		if skip := int(now.Add(-s.o.CatchUp).Sub(s.o.Anchor) / s.o.Period); skip > k-h {
-			k = h + skip
-		}
-	}
+	k = s.caughtUp(k, now)
 	for len(b.Items) < pageSize {
-		var e event
-		if k < h {
-			e = s.history[k]
-		} else {
-			e = s.live(k - h)
-		}
+		e := s.event(k)
 		if e.at.After(now) {
 			break
 		}
@@ -366,6 +355,26 @@ func (c *channel) Pull(ctx context.Context, cursor string) (channels.Batch, erro
 	b.More = len(b.Items) >= pageSize
 	b.Cursor = fmt.Sprintf("%d.%d", k, j)
 	return b, nil
+}
+
+// caughtUp is where to read on from event k (history first, then live):
+// live messages older than the catch-up window were "read elsewhere".
+func (s *Sim) caughtUp(k int, now time.Time) int {
+	h := len(s.history)
+	if k >= h && s.o.CatchUp > 0 {
+		if skip := h + int(now.Add(-s.o.CatchUp).Sub(s.o.Anchor)/s.o.Period); skip > k {
+			return skip
+		}
+	}
+	return k
+}
+
+// event is the k-th event of the timeline: history, then live.
+func (s *Sim) event(k int) event {
+	if k < len(s.history) {
+		return s.history[k]
+	}
+	return s.live(k - len(s.history))
 }
 
 func parseCursor(cur string) (k, j int, err error) {
