@@ -30,6 +30,9 @@ func TestListMatchesPlainFilter(t *testing.T) {
 			LastAt: now.Add(-time.Duration(rng.IntN(1000)) * time.Minute), Due: now.Add(time.Duration(rng.IntN(600)-300) * time.Minute)}
 		if c.Status == convo.StatusSnoozed {
 			c.SnoozeUntil = now.Add(time.Duration(rng.IntN(120)-60) * time.Minute) // some have woken
+			if rng.IntN(10) == 0 {
+				c.SnoozeUntil = time.Time{} // no time: awake
+			}
 		}
 		for range rng.IntN(3) {
 			if tag := pick("consegna", "rimborso", "reclamo"); !slices.Contains(c.Tags, tag) {

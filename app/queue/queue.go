@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -236,7 +237,7 @@ func (q *Queue) entryOf(it *item) entry {
 		e.asg = q.intern(c.Assignee)
 	}
 	if c.Status == convo.StatusSnoozed {
-		e.snooze = c.SnoozeUntil.UnixNano()
+		e.snooze = unixNano(c.SnoozeUntil)
 	}
 	if len(c.Tags) > 0 {
 		e.tags = make([]int32, len(c.Tags))
@@ -349,7 +350,7 @@ func (q *Queue) list(f Filter, offset, limit int, hits map[string]bool) Page {
 		}
 	}
 	var fails [6]bool
-	nowNs := now.UnixNano()
+	nowNs := unixNano(now)
 	want := int8(slices.Index(statuses[:], convo.Status(f.Status)))
 	for i := range q.entries {
 		e := &q.entries[i]
@@ -381,8 +382,8 @@ func (q *Queue) list(f Filter, offset, limit int, hits map[string]bool) Page {
 			if p.Total > offset && len(p.Rows) < limit {
 				p.Rows = append(p.Rows, q.order[i].c)
 			}
-			for f := range fails {
-				t.count(f, e, st, q.order[i], me, now)
+			for j := range fails {
+				t.count(j, e, st, q.order[i], me, now)
 			}
 		case 1:
 			t.count(which, e, st, q.order[i], me, now)
@@ -511,6 +512,18 @@ func effectiveStatus(c *convo.Conversation, now time.Time) convo.Status {
 		return convo.StatusOpen
 	}
 	return c.Status
+}
+
+// unixNano is t in Unix nanoseconds, clamped to what an int64 holds (a
+// zero time is the smallest).
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(time.Unix(0, math.MinInt64)):
+		return math.MinInt64
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // stateMatches is statusMatches on an entry's effective status st; want is
