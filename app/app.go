@@ -13,6 +13,7 @@ import (
 
 	"sportello/app/channels"
 	"sportello/app/channels/demo"
+	"sportello/app/channels/graph"
 	"sportello/app/convo"
 	"sportello/app/notify"
 	"sportello/app/outbox"
@@ -259,7 +260,30 @@ func (a *App) channelFor(acct convo.Account) (channels.Channel, error) {
 	if ch == nil {
 		return nil, fmt.Errorf("unknown demo account %s", acct.ID)
 	}
+	if err := a.upgradeDemoCursor(acct); err != nil {
+		return nil, err
+	}
 	return ch, nil
+}
+
+// upgradeDemoCursor moves a demo Meta account of a workspace made before the
+// demo used the local Graph API on to it: its old cursor becomes "from now
+// on", so what it already holds is not read again under the Graph's IDs.
+func (a *App) upgradeDemoCursor(acct convo.Account) error {
+	switch acct.Platform {
+	case convo.PlatformMessenger, convo.PlatformFacebook, convo.PlatformInstagram:
+	default:
+		return nil
+	}
+	cur, err := a.Store.Cursor(acct.ID)
+	if err != nil || cur == "" {
+		return err
+	}
+	if _, err := graph.DecodeCheckpoint(cur); err == nil {
+		return nil
+	}
+	_, err = a.Store.Ingest(acct.ID, nil, graph.Checkpoint{Since: a.Now().Unix()}.Encode())
+	return err
 }
 
 func (a *App) startAccount(acct convo.Account) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sportello/app/channels"
+	"sportello/app/channels/graph"
 	"sportello/app/convo"
 	"sportello/app/outbox"
 )
@@ -182,4 +183,48 @@ func mustChannel(t *testing.T, a *App, account string) channels.Channel {
 		t.Fatalf("account %s has no running channel", account)
 	}
 	return ch
+}
+
+// TestDemoFromAnEarlierBuild opens a demo workspace whose Meta accounts still
+// have the cursors of the demo's own channels (before the Graph API): they
+// carry on from now, online, instead of failing on a cursor they cannot read.
+func TestDemoFromAnEarlierBuild(t *testing.T) {
+	dir := t.TempDir()
+	clk := &clock{t: t0}
+	a, err := New(Config{DataDir: dir, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartDemo(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "every demo account online", func() bool { return allOnline(a) })
+	a.Close()
+
+	b, err := New(Config{DataDir: dir, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	for _, acct := range []string{"demo-messenger", "demo-facebook", "demo-instagram"} {
+		if _, err := b.Store.Ingest(acct, nil, "812.3"); err != nil { // the old demo's "<event>.<sent>"
+			t.Fatal(err)
+		}
+	}
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "every demo account online with an old cursor", func() bool { return allOnline(b) })
+	for _, acct := range []string{"demo-messenger", "demo-facebook", "demo-instagram"} {
+		cur, err := b.Store.Cursor(acct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp, err := graph.DecodeCheckpoint(cur); err != nil || cp.Since < t0.Unix() {
+			t.Errorf("%s: cursor %q after the upgrade (%v), want a Graph checkpoint from now", acct, cur, err)
+		}
+	}
 }
