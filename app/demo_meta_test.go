@@ -3,28 +3,15 @@ package app
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sportello/app/channels"
 	"sportello/app/channels/graph"
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 	"sportello/app/outbox"
 )
-
-// clock is a clock the test moves.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // metaMessages reads every message of the demo's Meta accounts, by conversation.
 func metaMessages(t *testing.T, a *App) map[string][]convo.Message {
@@ -50,7 +37,7 @@ func metaMessages(t *testing.T, a *App) map[string][]convo.Message {
 // some live time, nothing is stored twice and nothing is lost.
 func TestDemoMetaThroughGraphAPI(t *testing.T) {
 	dir := t.TempDir()
-	clk := &clock{t: t0}
+	clk := testclock.New(t0)
 	open := func() *App {
 		a, err := New(Config{DataDir: dir, Now: clk.Now})
 		if err != nil {
@@ -190,7 +177,7 @@ func mustChannel(t *testing.T, a *App, account string) channels.Channel {
 // carry on from now, online, instead of failing on a cursor they cannot read.
 func TestDemoFromAnEarlierBuild(t *testing.T) {
 	dir := t.TempDir()
-	clk := &clock{t: t0}
+	clk := testclock.New(t0)
 	a, err := New(Config{DataDir: dir, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)

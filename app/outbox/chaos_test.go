@@ -15,6 +15,7 @@ import (
 	"sportello/app/channels"
 	"sportello/app/channels/demo"
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 	"sportello/app/store"
 )
 
@@ -193,7 +194,7 @@ func (c *chaosChannel) Find(ctx context.Context, thread, client, text string, si
 // chaosDesk is a store with conversations on several platforms, and an
 // outbox sending through the chaos edge.
 type chaosDesk struct {
-	clk   *clock
+	clk   *testclock.Clock
 	st    *store.Store
 	sim   *demo.Sim
 	p     *chaos
@@ -225,13 +226,13 @@ func (d *chaosDesk) pending(t *testing.T) int {
 
 func newChaosDesk(t *testing.T, seed uint64) *chaosDesk {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	st, err := store.Open("", store.Options{Now: clk.Now, InMemory: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sim := demo.New(demo.Options{Seed: 7, Anchor: clk.t, Now: clk.Now, HistoryConversations: 80})
+	sim := demo.New(demo.Options{Seed: 7, Anchor: clk.Now(), Now: clk.Now, HistoryConversations: 80})
 	d := &chaosDesk{clk: clk, st: st, sim: sim, p: newChaos(sim, clk.Now, seed), custs: map[string]convo.Identity{}, states: map[string]Item{}}
 	want := map[string]int{"demo-telegram": 2, "demo-whatsapp": 2, "demo-messenger": 1, "demo-x": 1, "demo-instagram": 1, "demo-email": 1}
 	for acct, n := range want {

@@ -13,20 +13,9 @@ import (
 	"sportello/app/channels"
 	"sportello/app/channels/demo"
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 	"sportello/app/store"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // flaky is a platform edge that fails the next sends as scripted (a nil
 // failure lets that send through), and can lose the answer of a send that
@@ -100,7 +89,7 @@ func (f *flaky) texts() []string {
 type env struct {
 	t    *testing.T
 	free atomic.Int64 // the free disk space the store sees
-	clk  *clock
+	clk  *testclock.Clock
 	st   *store.Store
 	ch   *flaky
 	sim  *demo.Sim
@@ -111,7 +100,7 @@ type env struct {
 
 func newEnv(t *testing.T, dir string) *env {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	e := &env{t: t, clk: clk}
 	e.free.Store(1 << 40)
 	opts := store.Options{Now: clk.Now, InMemory: dir == "", FreeSpace: func(string) (int64, error) { return e.free.Load(), nil }}
@@ -120,7 +109,7 @@ func newEnv(t *testing.T, dir string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sim := demo.New(demo.Options{Seed: 3, Anchor: clk.t, Now: clk.Now, HistoryConversations: 30})
+	sim := demo.New(demo.Options{Seed: 3, Anchor: clk.Now(), Now: clk.Now, HistoryConversations: 30})
 	e.st, e.sim, e.ch = st, sim, &flaky{Channel: sim.Channel("demo-telegram")}
 	b, err := e.ch.Pull(context.Background(), "")
 	if err != nil {

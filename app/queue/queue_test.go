@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 	"sportello/app/queue"
 	"sportello/app/store"
 )
@@ -20,24 +21,7 @@ import (
 // t0 is "now" at the start of every test.
 var t0 = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
+func newClock() *testclock.Clock { return testclock.New(t0) }
 
 // changes records what the queue reports through onChange.
 type changes struct {
@@ -65,7 +49,7 @@ func (c *changes) has(id string) bool {
 
 type env struct {
 	t   *testing.T
-	clk *clock
+	clk *testclock.Clock
 	st  *store.Store
 	q   *queue.Queue
 	chg *changes

@@ -2,13 +2,13 @@ package stats_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 	"sportello/app/queue"
 	"sportello/app/sla"
 	"sportello/app/stats"
@@ -28,27 +28,10 @@ var rome = func() *time.Location {
 // at is a wall-clock time in Rome on a day of November 2026.
 func at(day, hh, mm int) time.Time { return time.Date(2026, 11, day, hh, mm, 0, 0, rome) }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
 // desk is the real store with the real SLA engine and queue, in memory.
 type desk struct {
 	t      *testing.T
-	clk    *clock
+	clk    *testclock.Clock
 	st     *store.Store
 	engine *sla.Engine
 	q      *queue.Queue
@@ -57,7 +40,7 @@ type desk struct {
 
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	clk := &clock{t: at(1, 12, 0)}
+	clk := testclock.New(at(1, 12, 0))
 	engine := sla.NewEngine(sla.DefaultPolicy(zone))
 	st, err := store.Open("", store.Options{InMemory: true, Now: clk.Now, Due: engine.Due, OnWrite: engine.OnWrite})
 	if err != nil {

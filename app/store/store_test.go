@@ -19,30 +19,13 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 )
 
 // t0 is the fake clock's start and the base of every message time.
 var t0 = time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC)
 
-// fakeClock is the injected Options.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock { return &fakeClock{now: t0} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *testclock.Clock { return testclock.New(t0) }
 
 // plenty is a free-space reading far above any MinFree used here, so tests
 // do not depend on the real disk unless they mean to.
@@ -1295,12 +1278,12 @@ func TestDiskLow(t *testing.T) {
 		return s.Ingest("a", []convo.Inbound{dm("t", pid, convo.DirIn, t0.Add(time.Minute), "testo"), dm("t2", pid+"b", convo.DirIn, t0, "altro")}, cursor)
 	}
 	free.Store(100 << 20)
-	clk.Advance(500 * time.Millisecond)
+	clk.Add(500 * time.Millisecond)
 	// A good reading is trusted for one second of the clock.
 	if _, err := ingest("p1", "c1"); err != nil {
 		t.Fatalf("Ingest within a second of a good reading = %v, want nil", err)
 	}
-	clk.Advance(time.Second)
+	clk.Add(time.Second)
 	res, err := ingest("p2", "c2")
 	if !errors.Is(err, ErrDiskLow) {
 		t.Fatalf("Ingest with 100 MiB free = %v, want ErrDiskLow", err)

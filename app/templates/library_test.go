@@ -14,28 +14,19 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 	"sportello/app/store"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+func newClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 }
 
 func plenty(string) (int64, error) { return 1 << 40, nil }
 
 // openStore opens a store in dir ("" = in memory); the caller closes it
 // (reopen tests close it before opening it again).
-func openStore(t *testing.T, dir string, clk *clock) *store.Store {
+func openStore(t *testing.T, dir string, clk *testclock.Clock) *store.Store {
 	t.Helper()
 	st, err := store.Open(dir, store.Options{Now: clk.Now, InMemory: dir == "", FreeSpace: plenty})
 	if err != nil {
@@ -45,7 +36,7 @@ func openStore(t *testing.T, dir string, clk *clock) *store.Store {
 }
 
 // openLib opens a library on a store closed at the end of the test.
-func openLib(t *testing.T, dir string, clk *clock) (*Library, *store.Store) {
+func openLib(t *testing.T, dir string, clk *testclock.Clock) (*Library, *store.Store) {
 	t.Helper()
 	st := openStore(t, dir, clk)
 	t.Cleanup(func() { st.Close() })
@@ -57,7 +48,7 @@ func openLib(t *testing.T, dir string, clk *clock) (*Library, *store.Store) {
 }
 
 // reopen closes st and opens the library on dir again, as after a restart.
-func reopen(t *testing.T, st *store.Store, dir string, clk *clock) (*Library, *store.Store) {
+func reopen(t *testing.T, st *store.Store, dir string, clk *testclock.Clock) (*Library, *store.Store) {
 	t.Helper()
 	if err := st.Close(); err != nil {
 		t.Fatal(err)

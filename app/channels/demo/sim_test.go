@@ -1,25 +1,13 @@
 package demo
 
 import (
-	"sync"
 	"testing"
 	"time"
 
 	"sportello/app/channels/channeltest"
 	"sportello/app/convo"
+	"sportello/app/internal/testclock"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 var anchor = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
@@ -32,7 +20,7 @@ func TestConformance(t *testing.T) {
 		}
 		t.Run(acct.ID, func(t *testing.T) {
 			channeltest.Run(t, func(t *testing.T) channeltest.Harness {
-				clk := &fakeClock{t: anchor}
+				clk := testclock.New(anchor)
 				s := New(Options{Seed: 1, Anchor: anchor, Now: clk.Now, CatchUp: -1, HistoryConversations: 40})
 				t.Cleanup(s.Close)
 				ch := s.Channel(acct.ID)
