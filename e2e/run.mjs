@@ -51,6 +51,7 @@ async function test(name, fn) {
   } catch (e) {
     results.push({ name, ok: false })
     console.log(`FAIL - ${name}: ${e instanceof Error ? e.message : e}`)
+    await afterFailure(results.length)
   }
 }
 
@@ -70,6 +71,8 @@ const rowsInfo = (page) =>
 
 /** Saves build/screenshots/sla-<name>.png (best effort: a failed screenshot fails no test). */
 let shot = async () => {}
+// After a failed test: a screenshot to see why, and Escape so an open dialog does not fail the next ones.
+let afterFailure = async () => {}
 
 const total = (page) => page.$eval('[data-testid=queue-total]', (el) => el.dataset.total).then((v) => (v === '' || v === undefined ? NaN : Number(v)))
 
@@ -98,6 +101,10 @@ async function main() {
     } catch (e) {
       console.log(`screenshot sla-${name} failed: ${e instanceof Error ? e.message : e}`)
     }
+  }
+  afterFailure = async (n) => {
+    await page.screenshot({ path: path.join(path.dirname(SHOT), `fail-${n}.png`) }).catch(() => {})
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Escape').catch(() => {})
   }
   page.on('console', (m) => {
     const text = m.text()
@@ -573,7 +580,8 @@ async function main() {
       assert((await replyValue()) === '', 'the reply starts empty')
 
       await page.keyboard.type('/rit')
-      await page.waitForSelector('[data-testid=template-picker] [data-testid=template-option]', { timeout: 5000 })
+      // The rows shown are those for "rit" once the picker is no longer busy with an earlier query.
+      await page.waitForSelector('[data-testid=template-picker][data-query=rit][aria-busy=false] [data-testid=template-option]', { timeout: 5000 })
       const options = await page.$$eval('[data-testid=template-option]', (els) => els.map((el) => ({ s: el.dataset.shortcut, sel: el.getAttribute('aria-selected') })))
       assert(options[0].s === 'ritardo' && options[0].sel === 'true', `"ritardo" first and highlighted: ${JSON.stringify(options)}`)
       await cshot('picker')

@@ -65,6 +65,8 @@ class ComposerState {
   #countTimer: ReturnType<typeof setTimeout> | null = null
   #countSeq = 0
   #searchSeq = 0
+  /** The last "/" search, which a quick Enter waits for. */
+  #pending: Promise<void> = Promise.resolve()
   #saver = new DraftSaver(
     (d) => saveDraft(d),
     DRAFT_DELAY,
@@ -234,7 +236,7 @@ class ComposerState {
   caret(caret: number): void {
     const { state, search } = pickerInput(this.picker, this.text, caret)
     this.picker = state
-    if (search) void this.#search(state.query)
+    if (search) this.#pending = this.#search(state.query)
   }
 
   async #search(query: string): Promise<void> {
@@ -258,6 +260,12 @@ class ComposerState {
 
   closePicker(): void {
     this.picker = pickerDismiss(this.picker)
+  }
+
+  /** Enter or Tab in the picker: the highlighted template, once the results for what was typed are in. */
+  async pickHighlighted(): Promise<number | null> {
+    if (this.picker.open && !this.picker.loaded) await this.#pending
+    return this.pick()
   }
 
   /**

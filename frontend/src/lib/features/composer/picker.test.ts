@@ -54,6 +54,20 @@ describe('picker', () => {
     expect(pickerCurrent(s)?.id).toBe('x')
   })
 
+  test('while the results for what was typed are on their way, Enter waits instead of taking a stale row', () => {
+    let s = pickerResults(pickerInput(closedPicker, '/', 1).state, '', [tpl('refund'), tpl('ritardo')])
+    expect(pickerCurrent(s)?.id).toBe('refund')
+    s = pickerInput(s, '/rit', 4).state
+    // The earlier rows stay on screen (no flicker) but none of them is picked.
+    expect(s.items.map((t) => t.id)).toEqual(['refund', 'ritardo'])
+    expect(pickerCurrent(s)).toBeNull()
+    expect(pickerKey(s, 'Enter')).toBe('pick')
+    // A late answer for an earlier query changes nothing; the one for "rit" does.
+    expect(pickerResults(s, 'ri', [tpl('refund')])).toBe(s)
+    s = pickerResults(s, 'rit', [tpl('ritardo')])
+    expect(pickerCurrent(s)?.id).toBe('ritardo')
+  })
+
   test('Enter with no results, or keys while closed, belong to the textarea', () => {
     const s = pickerResults(pickerInput(closedPicker, '/zz', 3).state, 'zz', [])
     expect(pickerKey(s, 'Enter')).toBeNull()

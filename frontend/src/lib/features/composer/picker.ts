@@ -46,9 +46,9 @@ export function pickerMove(s: PickerState, delta: number): PickerState {
   return { ...s, index: (((s.index + delta) % n) + n) % n }
 }
 
-/** The highlighted template. */
+/** The highlighted template; none while the results shown are still those of an earlier query. */
 export function pickerCurrent(s: PickerState): Template | null {
-  return s.open ? (s.items[s.index] ?? null) : null
+  return s.open && s.loaded ? (s.items[s.index] ?? null) : null
 }
 
 /** Esc: closed, and it stays closed while the same "/" word is being typed. */
@@ -66,7 +66,8 @@ export function pickerKey(s: PickerState, key: string): 'down' | 'up' | 'pick' |
       return 'up'
     case 'Enter':
     case 'Tab':
-      return s.items.length ? 'pick' : null
+      // Results still on their way: the pick waits for them rather than taking a stale row.
+      return s.items.length || !s.loaded ? 'pick' : null
     case 'Escape':
       return 'close'
   }
