@@ -123,6 +123,13 @@ func run(dir string, nConv, nMsg int) error {
 	}
 	line("ingest", float64(int(float64(w.messages)/el.Seconds())), "messages/s")
 	line("backfill", el.Seconds()*1_000_000/float64(w.messages), "s/1M-messages")
+	// Message text becomes searchable just after it is acknowledged (store/index.go):
+	// how long the search index took to catch up once the last sync returned.
+	fmt.Printf("# not yet searchable when the last sync returned: %d messages\n", st.IndexPending())
+	t0 := time.Now()
+	check(st.WaitIndexed())
+	line("index_catchup", ms(time.Since(t0)), "ms")
+	line("ingest_searchable", float64(int(float64(w.messages)/time.Since(start).Seconds())), "messages/s")
 
 	// Spread statuses as on a real desk: 70% resolved, some assigned.
 	q := queue.New(st, clock, nil)

@@ -92,7 +92,7 @@ func crashItem(pid string) convo.Inbound {
 		Kind:     convo.KindDM,
 		Customer: convo.Identity{Platform: convo.PlatformWhatsApp, Handle: "cust-" + thread, DisplayName: "Cliente " + thread},
 		Message: convo.Message{
-			PlatformID: pid, Direction: dir, Text: "messaggio " + pid + " sul pacco",
+			PlatformID: pid, Direction: dir, Text: fmt.Sprintf("messaggio m%dx%dx%d sul pacco", r, b, i),
 			At: t0.Add(time.Duration(r)*time.Hour + time.Duration(b)*time.Minute + time.Duration(i)*time.Second),
 		},
 	}
@@ -198,6 +198,19 @@ func TestCrashDuringIngest(t *testing.T) {
 	}
 	if len(acked) == 0 || total < len(acked) {
 		t.Errorf("store holds %d messages for %d acknowledged, want at least as many and some", total, len(acked))
+	}
+	// And every acknowledged message is searchable: its words were pending on
+	// disk with it, whenever the kill came.
+	if err := s.WaitIndexed(); err != nil {
+		t.Fatalf("WaitIndexed = %v", err)
+	}
+	for id := range acked {
+		var r, b, i int
+		fmt.Sscanf(id, "r%d-b%d-%d", &r, &b, &i)
+		hits, err := s.Search(fmt.Sprintf("m%dx%dx%d pacco", r, b, i), 1000)
+		if err != nil || !hits[ConvID(crashAcct, crashThread(id))] {
+			t.Errorf("acknowledged message %s not found by its words: %v, %v", id, hits, err)
+		}
 	}
 	t.Logf("%d rounds (%d finished before the kill), %d acknowledged batches, %d messages stored", rounds, clean, acks, total)
 }

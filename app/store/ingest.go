@@ -42,6 +42,8 @@ func ConvID(account, thread string) string { return ID("c_", account, thread) }
 // transaction as the last of them, the account's new sync cursor. A message
 // already stored (same platform ID) is skipped. It returns once on disk.
 func (s *Store) Ingest(account string, items []convo.Inbound, cursor string) (IngestResult, error) {
+	s.ingesting.Add(1)
+	defer s.ingesting.Add(-1)
 	var res IngestResult
 	valid := make([]prepared, 0, len(items))
 	for i := range items {
@@ -58,7 +60,12 @@ func (s *Store) Ingest(account string, items []convo.Inbound, cursor string) (In
 		valid = append(valid, p)
 	}
 	changed := map[string]convo.Conversation{}
-	if err := s.ingestChunk(account, valid, cursor, &res, changed); err != nil {
+	err := s.ingestChunk(account, valid, cursor, &res, changed)
+	if res.Stored > 0 {
+		s.ixPending.Add(int64(res.Stored))
+		s.kickIndexer()
+	}
+	if err != nil {
 		return res, err
 	}
 	for _, c := range changed {
@@ -149,7 +156,6 @@ type convState struct {
 	oldDue []byte // due key before this txn; nil for a new conversation
 	isNew  bool
 	orig   convo.Conversation // as stored before this txn
-	words  map[string]bool    // search keys already written in this txn
 }
 
 // writer applies items inside one transaction, keeping each touched
@@ -170,7 +176,7 @@ type prepared struct {
 	pidKey []byte
 	msgKey []byte
 	msgVal []byte
-	words  [][]byte
+	ixVal  []byte // the words to index just after the commit (index.go)
 	evKey  []byte
 	evVal  []byte
 }
@@ -186,9 +192,7 @@ func prepare(account string, in *convo.Inbound) (prepared, error) {
 	if p.msgVal, err = json.Marshal(m); err != nil {
 		return p, err
 	}
-	for _, t := range Tokens(m.Text, maxTokensPerMsg) {
-		p.words = append(p.words, kWord(t, m.ConvID))
-	}
+	p.ixVal = ixValue(m.ConvID, m.Text)
 	e := convo.Event{ID: ID("e_", string(messageEvent(m.Direction)), m.ID, m.At.String()), Type: messageEvent(m.Direction), At: m.At,
 		ConvID: m.ConvID, Account: account, Platform: in.Customer.Platform}
 	p.evKey = kEv(m.At, e.ID)
@@ -217,14 +221,8 @@ func (w *writer) add(p *prepared) (dup bool, err error) {
 	if err := w.txn.Set(p.pidKey, p.msgKey); err != nil {
 		return false, err
 	}
-	for _, k := range p.words {
-		if cs.words[string(k)] {
-			continue
-		}
-		cs.words[string(k)] = true
-		if err := w.txn.Set(k, nil); err != nil {
-			return false, err
-		}
+	if err := w.s.addPending(w.txn, p.ixVal); err != nil {
+		return false, err
 	}
 	if err := applyMessage(w.txn, c, p.msg); err != nil {
 		return false, err
@@ -261,7 +259,7 @@ func (w *writer) conversation(in *convo.Inbound) (*convState, error) {
 	if cs, ok := w.convs[id]; ok {
 		return cs, nil
 	}
-	cs := &convState{words: map[string]bool{}}
+	cs := &convState{}
 	err := getJSON(w.txn, kConv(id), &cs.c)
 	switch {
 	case err == nil:

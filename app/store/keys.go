@@ -21,6 +21,7 @@ import (
 //	ident/<platform>/<handle>         customerID
 //	ccv/<customerID>/<convID>         the customer's conversations
 //	word/<token>/<convID>             search index over customer names and message text
+//	ix/<seq>                          msg key of a message stored but not yet in the word index
 //	ev/<day>/<at>/<eventID>           append-only event log (day = YYYYMMDD in UTC)
 //	pref/<name>                       preferences (JSON)
 //	mark/<convID>/<deadline>/<start>/<threshold>   a deadline threshold that fired (once, across restarts)
@@ -41,6 +42,7 @@ const (
 	pIdent  = "ident/"
 	pCcv    = "ccv/"
 	pWord   = "word/"
+	pIx     = "ix/"
 	pEv     = "ev/"
 	pPref   = "pref/"
 	pMark   = "mark/"

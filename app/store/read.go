@@ -116,11 +116,22 @@ func (s *Store) FirstDue(n int) ([]convo.Conversation, error) {
 
 // Search returns the IDs of conversations whose customer name or messages
 // contain every word of q (the last word as a prefix, as the agent types).
-// At most limit IDs per word are considered.
+// At most limit IDs per word are considered. Messages stored a moment ago
+// are indexed first (see index.go).
 func (s *Store) Search(q string, limit int) (map[string]bool, error) {
 	toks := Tokens(q, 8)
 	if len(toks) == 0 || limit <= 0 {
 		return nil, nil
+	}
+	for left := searchCatchUp; left > 0 && s.ixPending.Load() > 0; {
+		n, err := s.indexPending(min(left, indexBatch))
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			break
+		}
+		left -= n
 	}
 	var result map[string]bool
 	err := s.db.View(func(txn *badger.Txn) error {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -55,6 +56,9 @@ type Options struct {
 	// conversation changes from before (nil when new) to after; the SLA
 	// engine records met and breached targets here. May be nil.
 	OnWrite func(before *convo.Conversation, after convo.Conversation) []convo.Event
+
+	// holdIndex leaves message words pending (tests of what a later Open does).
+	holdIndex bool
 }
 
 // Store is the open database. It is safe for concurrent use.
@@ -70,6 +74,17 @@ type Store struct {
 	// writeMu serialises read-write transactions: concurrent syncs share
 	// customers and would otherwise conflict and retry whole batches.
 	writeMu sync.Mutex
+
+	// The search indexer (index.go). ixSeq is guarded by writeMu; ixNext by ixMu.
+	ixMu      sync.Mutex
+	ixSeq     uint64
+	ixNext    []byte
+	ixPending atomic.Int64
+	ingesting atomic.Int32
+	ixKick    chan struct{}
+	ixStop    chan struct{}
+	ixOnce    sync.Once
+	ixDone    chan struct{}
 
 	diskMu      sync.Mutex
 	diskChecked time.Time
@@ -104,7 +119,9 @@ func Open(dir string, o Options) (*Store, error) {
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumCompactors(2).
-		WithCompactL0OnClose(false)
+		WithCompactL0OnClose(false).
+		// Read-write transactions are serialised by writeMu: no two can conflict.
+		WithDetectConflicts(false)
 	if o.InMemory {
 		bo = bo.WithDir("").WithValueDir("").WithInMemory(true)
 	} else {
@@ -130,6 +147,10 @@ func Open(dir string, o Options) (*Store, error) {
 	}
 	s := &Store{db: db, dir: dir, opts: o, log: o.Logger}
 	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.startIndexer(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -161,8 +182,11 @@ func dropEmptyLogs(dir string) error {
 	return nil
 }
 
-// Close flushes and closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the indexer, then flushes and closes the database.
+func (s *Store) Close() error {
+	s.stopIndexer()
+	return s.db.Close()
+}
 
 // Dir is the data folder ("" in memory).
 func (s *Store) Dir() string { return s.dir }
